@@ -1,0 +1,70 @@
+# opsdeck — build, test, demo. `make` builds build/opsdeck and build/opsdeck-sandbox.
+
+BUILD    ?= build
+CC       ?= cc
+PKGS      = ncursesw libcurl jansson yaml-0.1 libgit2 openssl
+SBX_PKGS  = libmicrohttpd gnutls jansson yaml-0.1 openssl
+WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+            -Wformat=2 -Wwrite-strings -Werror
+CFLAGS   ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) \
+             $(SANITIZE) -I. -MMD -MP
+LDLIBS_OPSDECK = $(shell pkg-config --libs $(PKGS)) -lpthread
+LDLIBS_SANDBOX = $(shell pkg-config --libs $(SBX_PKGS)) -lpthread
+LDLIBS_TEST    = $(shell pkg-config --libs cmocka $(PKGS) $(SBX_PKGS)) -lpthread
+
+LIB_SRC   = $(wildcard core/*.c clients/*.c tui/*.c views/*.c)
+CORE_SRC  = $(wildcard core/*.c)
+SBX_SRC   = $(filter-out sandbox/main.c,$(wildcard sandbox/*.c))
+TEST_SRC  = $(wildcard tests/unit/test_*.c)
+
+LIB_OBJ   = $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+CORE_OBJ  = $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
+SBX_OBJ   = $(SBX_SRC:%.c=$(BUILD)/obj/%.o)
+TEST_BIN  = $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps test unit integration kubectl-suite asan demo clean bench fuzz
+all: $(BUILD)/opsdeck $(BUILD)/opsdeck-sandbox
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/libopsdeck.a: $(LIB_OBJ)
+	@rm -f $@; ar rcs $@ $^
+
+$(BUILD)/libsandbox.a: $(SBX_OBJ) $(CORE_OBJ)
+	@rm -f $@; ar rcs $@ $^
+
+$(BUILD)/opsdeck: $(BUILD)/obj/main.o $(BUILD)/libopsdeck.a
+	$(CC) $(SANITIZE) -o $@ $^ $(LDLIBS_OPSDECK)
+
+$(BUILD)/opsdeck-sandbox: $(BUILD)/obj/sandbox/main.o $(BUILD)/libsandbox.a
+	$(CC) $(SANITIZE) -o $@ $^ $(LDLIBS_SANDBOX)
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/libsandbox.a $(BUILD)/libopsdeck.a
+	@mkdir -p $(dir $@)
+	$(CC) $(SANITIZE) -o $@ $^ $(LDLIBS_TEST)
+
+deps:
+	@sh scripts/deps.sh
+
+# Everything a fresh Debian machine needs, then every test; ends with "N passed, N failed".
+test: deps
+	@$(MAKE) --no-print-directory all tests
+	@sh tests/run.sh $(BUILD)
+
+tests: $(TEST_BIN)
+
+asan:
+	@$(MAKE) --no-print-directory BUILD=build/asan CFLAGS="-O1 -g -fno-omit-frame-pointer" \
+		SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=undefined" all tests
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@sh scripts/demo.sh $(BUILD)
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

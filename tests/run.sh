@@ -1,0 +1,77 @@
+#!/bin/sh
+# Runs every test suite (unit, integration, kubectl) and ends with "N passed, N failed".
+# Usage: tests/run.sh BUILD_DIR
+BUILD=${1:-build}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT" || exit 2
+LOGDIR="$BUILD/test-logs"
+mkdir -p "$LOGDIR"
+passed=0
+failed=0
+failures=""
+
+# cmocka prints "[  PASSED  ] N test(s)." and "[  FAILED  ] N test(s), listed below:".
+run_unit() {
+	bin=$1
+	name=$(basename "$bin")
+	log="$LOGDIR/$name.log"
+	"$bin" >"$log" 2>&1
+	rc=$?
+	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -n 1)
+	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -n 1)
+	p=${p:-0}
+	f=${f:-0}
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1   # crashed or exited early: count it
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+	if [ "$f" -ne 0 ]; then
+		failures="$failures $name"
+		echo "FAIL $name ($f failed; see $log)"
+		grep -E '^\[  (FAILED|  ERROR)|^\[  ERROR|error:|Assertion|failure' "$log" | head -n 20
+	else
+		echo "ok   $name ($p)"
+	fi
+}
+
+# Shell suites print TAP lines: "ok N - what" / "not ok N - what" / "ok N # SKIP why".
+run_script() {
+	script=$1
+	name=$(basename "$script" .sh)
+	log="$LOGDIR/$name.log"
+	BUILD="$BUILD" sh "$script" >"$log" 2>&1
+	rc=$?
+	p=$(grep -c '^ok ' "$log")
+	f=$(grep -c '^not ok ' "$log")
+	s=$(grep -c '^ok .*# SKIP' "$log")
+	p=$((p - s))
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1
+		echo "not ok - $name exited $rc" >>"$log"
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+	if [ "$f" -ne 0 ]; then
+		failures="$failures $name"
+		echo "FAIL $name ($f failed; see $log)"
+		grep -E '^not ok|^#' "$log" | head -n 30
+	else
+		echo "ok   $name ($p${s:+, $s skipped})"
+		grep '# SKIP' "$log" | head -n 5
+	fi
+}
+
+echo "== unit tests"
+for t in "$BUILD"/tests/test_*; do
+	[ -x "$t" ] && run_unit "$t"
+done
+echo "== integration tests"
+for t in tests/integration/*.sh; do
+	[ -f "$t" ] && run_script "$t"
+done
+
+echo
+[ -n "$failures" ] && echo "failed suites:$failures"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
