@@ -10,7 +10,7 @@
  * Content types: application/merge-patch+json (RFC 7386),
  * application/strategic-merge-patch+json (merge keys for the lists kubectl touches:
  * containers/initContainers/env/ports/volumes/volumeMounts by name, conditions by type,
- * $patch: delete/replace, $retainKeys ignored, $setElementOrder ignored),
+ * $patch: delete/replace, $retainKeys applied, $setElementOrder ignored),
  * application/json-patch+json (RFC 6902: add, remove, replace, move, copy, test). */
 json_t *patch_apply(const json_t *orig, const char *content_type, const char *body, size_t len,
 		    int *http_status, char *err, size_t errlen);
