@@ -1,13 +1,14 @@
 # opsdeck — build, test, demo. `make` builds build/opsdeck and build/opsdeck-sandbox.
 
 BUILD    ?= build
+VERSION  ?= 0.1.0
 CC       ?= cc
 PKGS      = ncursesw libcurl jansson yaml-0.1 libgit2 openssl
 SBX_PKGS  = libmicrohttpd gnutls jansson yaml-0.1 openssl
 WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wformat=2 -Wwrite-strings -Werror
 CFLAGS   ?= -O2 -g
-ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) \
+ALL_CFLAGS = -std=c11 -DOPSDECK_VERSION=\"$(VERSION)\" -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) \
              $(SANITIZE) -I. -MMD -MP
 LDLIBS_OPSDECK = $(shell pkg-config --libs $(PKGS)) -lpthread
 LDLIBS_SANDBOX = $(shell pkg-config --libs $(SBX_PKGS)) -lpthread

@@ -1,8 +1,58 @@
-/* opsdeck: argument parsing; a batch subcommand or the console. */
+/* opsdeck: argument parsing; a batch subcommand or the console. Only main() exits:
+ * 0 success, 1 the operation failed, 2 usage or configuration error (DESIGN.md). */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
-int main(void)
+#include "core/args.h"
+#include "views/get.h"
+
+static const char usage[] =
+	"usage: opsdeck [global flags] [command] [args]\n"
+	"\n"
+	"commands:\n"
+	"  get KIND [NAME...] [-n NS | -A] [-l SELECTOR] [--field-selector S] [-o table|wide|json|name]\n"
+	"                     list resources as kubectl does, with the server's columns\n"
+	"  version            print opsdeck's version\n"
+	"\n"
+	"global flags (before or after the command):\n"
+	"  --kubeconfig FILE  kubeconfig to use (default: $KUBECONFIG, then ~/.kube/config)\n"
+	"  --context CTX      kubeconfig context (default: the current context)\n"
+	"  --platform FILE    platform model (default: $OPSDECK_PLATFORM, then\n"
+	"                     $XDG_CONFIG_HOME/opsdeck/platform.yaml)\n"
+	"  --readonly         refuse every change; only reads reach the servers\n";
+
+int main(int argc, char **argv)
 {
-	puts("opsdeck");
-	return 0;
+	struct global_opts g;
+	char err[512];
+	char **rest = calloc((size_t)argc + 1, sizeof(char *));
+	int nrest = 0;
+	if (!rest)
+		return 1;
+	if (args_parse_global(argc - 1, argv + 1, &g, rest, &nrest, err, sizeof(err)) < 0) {
+		fprintf(stderr, "opsdeck: %s\n%s", err, usage);
+		free(rest);
+		return 2;
+	}
+	int rc;
+	if (g.help || (nrest > 0 && strcmp(rest[0], "help") == 0)) {
+		fputs(usage, stdout);
+		rc = 0;
+	} else if (nrest > 0 && strcmp(rest[0], "version") == 0) {
+		puts("opsdeck " OPSDECK_VERSION);
+		rc = 0;
+	} else if (nrest > 0 && strcmp(rest[0], "get") == 0) {
+		rc = get_command(&g, nrest - 1, rest + 1);
+	} else if (nrest > 0) {
+		fprintf(stderr, "opsdeck: unknown command \"%s\"\n%s", rest[0], usage);
+		rc = 2;
+	} else {
+		fprintf(stderr, "opsdeck: the interactive console is not built yet; "
+				"try \"opsdeck get pods -A\"\n%s", usage);
+		rc = 2;
+	}
+	args_global_free(&g);
+	free(rest);
+	return rc;
 }
