@@ -1,0 +1,337 @@
+/* Argo CD objects in the control-plane cluster's argocd namespace: the default AppProject
+ * and one per tenant (with the frozen environments' deny windows), and an Application
+ * "<service>-<env>" per service per environment, with status shaped as Argo CD writes it
+ * (sync, health, history, operationState, summary, resources). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xalloc.h"
+#include "sandbox/scenario_model.h"
+
+#define ARGOCD_NS "argocd"
+
+static size_t control_plane(const struct sc_model *m)
+{
+	for (size_t i = 0; i < m->nclusters; i++)
+		if (m->clusters[i].control_plane)
+			return i;
+	return 0;
+}
+
+static char *cluster_url(const struct sc_model *m, size_t ci)
+{
+	return xasprintf("${SANDBOX_URL}/clusters/%s", m->clusters[ci].name);
+}
+
+/* A Git commit sha standing for revision n of a service in an environment. */
+static void git_sha(const char *app, int n, char out[41])
+{
+	char key[160], salt[16];
+	snprintf(key, sizeof(key), "%s#%d", app, n);
+	snprintf(salt, sizeof(salt), "%d", n);
+	snprintf(out, 41, "%016llx%016llx%08x", (unsigned long long)sc_hash(key),
+		 (unsigned long long)sc_hash2(key, salt), (unsigned)(sc_hash2(salt, key) >> 32));
+}
+
+static char *expand_path(const char *pattern, const char *env, const char *service)
+{
+	char *out = xstrdup(pattern);
+	const char *keys[] = {"{env}", "{service}"}, *vals[] = {env, service};
+	for (int k = 0; k < 2; k++) {
+		char *at;
+		while ((at = strstr(out, keys[k])) != NULL) {
+			char *next = xasprintf("%.*s%s%s", (int)(at - out), out, vals[k],
+					       at + strlen(keys[k]));
+			free(out);
+			out = next;
+		}
+	}
+	return out;
+}
+
+static json_t *project_destinations(const struct sc_model *m, const char *tenant)
+{
+	json_t *d = json_array();
+	for (size_t e = 0; e < m->nenvs; e++) {
+		char *url = cluster_url(m, m->envs[e].cluster_idx);
+		char *ns = xasprintf("%s-%s", tenant, m->envs[e].name);
+		json_array_append_new(d, json_pack("{s:s, s:s, s:s}", "server", url, "namespace", ns,
+						   "name", m->clusters[m->envs[e].cluster_idx].name));
+		free(url);
+		free(ns);
+	}
+	return d;
+}
+
+/* Deny windows for environments with a freeze: "cron minute hour dom month dow DURATION". */
+static json_t *sync_windows(const struct sc_model *m, const char *tenant)
+{
+	json_t *w = json_array();
+	for (size_t e = 0; e < m->nenvs; e++) {
+		const char *f = m->envs[e].freeze;
+		if (!f)
+			continue;
+		const char *sp = strrchr(f, ' ');
+		char *schedule = sp ? xstrndup(f, (size_t)(sp - f)) : xstrdup(f);
+		char *apps = xasprintf("*-%s", m->envs[e].name);
+		char *ns = xasprintf("%s-%s", tenant, m->envs[e].name);
+		json_array_append_new(w, json_pack("{s:s, s:s, s:s, s:[s], s:[s], s:b, s:s}", "kind",
+						   "deny", "schedule", schedule, "duration",
+						   sp ? sp + 1 : "24h", "applications", apps,
+						   "namespaces", ns, "manualSync", 0, "timeZone", "UTC"));
+		free(schedule);
+		free(apps);
+		free(ns);
+	}
+	return w;
+}
+
+static void add_project(struct sc_gen *g, size_t ci, const char *name, const char *desc,
+			json_t *destinations, json_t *windows)
+{
+	json_t *md = sc_metadata(g, g->m->clusters[ci].name, "AppProject", ARGOCD_NS, name,
+				 29 * 86400);
+	json_t *spec = json_pack("{s:s, s:[s], s:o, s:[{s:s, s:s}], s:[]}", "description", desc,
+				 "sourceRepos", g->m->gitops_repo, "destinations", destinations,
+				 "namespaceResourceWhitelist", "group", "*", "kind", "*",
+				 "clusterResourceWhitelist");
+	if (windows && json_array_size(windows))
+		json_object_set(spec, "syncWindows", windows);
+	json_decref(windows);
+	sc_add(g, ci, json_pack("{s:s, s:s, s:o, s:o, s:{}}", "apiVersion", "argoproj.io/v1alpha1",
+				"kind", "AppProject", "metadata", md, "spec", spec, "status"));
+}
+
+static void gen_projects(struct sc_gen *g, size_t ci)
+{
+	const struct sc_model *m = g->m;
+	add_project(g, ci, "default", "Argo CD's default project",
+		    json_pack("[{s:s, s:s}]", "server", "*", "namespace", "*"), NULL);
+	for (size_t t = 0; t < m->ntenants; t++) {
+		const struct sc_tenant *tn = &m->tenants[t];
+		add_project(g, ci, tn->name, tn->description ? tn->description : tn->name,
+			    project_destinations(m, tn->name), sync_windows(m, tn->name));
+	}
+}
+
+/* What Argo CD knows about one service in one environment. */
+struct app_facts {
+	size_t svc, env;
+	const char *name, *ns, *tenant, *health;
+	json_t *source;           /* borrowed */
+	char revision[41];        /* what was last synced */
+	char head[41];            /* what Git's branch points at now (differs when drifted) */
+	int history_id;
+	bool out_of_sync;
+	long synced_ago;
+};
+
+static json_t *app_resources(const struct sc_model *m, const struct app_facts *a)
+{
+	const struct sc_service *s = &m->services[a->svc];
+	json_t *r = json_array();
+	json_array_append_new(r, json_pack("{s:s, s:s, s:s, s:s, s:s}", "version", "v1", "kind",
+					   "ConfigMap", "namespace", a->ns, "name", s->name,
+					   "status", "Synced"));
+	json_array_append_new(r, json_pack("{s:s, s:s, s:s, s:s, s:s}", "version", "v1", "kind",
+					   "Secret", "namespace", a->ns, "name", s->name, "status",
+					   "Synced"));
+	json_array_append_new(r, json_pack("{s:s, s:s, s:s, s:s, s:s, s:{s:s}}", "version", "v1",
+					   "kind", "Service", "namespace", a->ns, "name", s->name,
+					   "status", "Synced", "health", "status", "Healthy"));
+	json_array_append_new(r, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:{s:s}}", "group",
+					   "apps", "version", "v1", "kind", "Deployment",
+					   "namespace", a->ns, "name", s->name, "status",
+					   a->out_of_sync ? "OutOfSync" : "Synced", "health", "status",
+					   a->health));
+	if (s->sts)
+		json_array_append_new(r, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:{s:s}}",
+						   "group", "apps", "version", "v1", "kind",
+						   "StatefulSet", "namespace", a->ns, "name",
+						   s->sts->name, "status", "Synced", "health",
+						   "status", "Healthy"));
+	if (s->web)
+		json_array_append_new(r, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:{s:s}}",
+						   "group", "networking.k8s.io", "version", "v1",
+						   "kind", "Ingress", "namespace", a->ns, "name",
+						   s->name, "status", "Synced", "health", "status",
+						   "Healthy"));
+	return r;
+}
+
+static json_t *sync_result_resources(json_t *resources)
+{
+	json_t *out = json_array();
+	size_t i;
+	json_t *r;
+	json_array_foreach(resources, i, r) {
+		json_t *x = json_pack("{s:s, s:O, s:O, s:O, s:O, s:s, s:s, s:s, s:s}", "group",
+				      json_string_value(json_object_get(r, "group")) ?
+					      json_string_value(json_object_get(r, "group")) : "",
+				      "version", json_object_get(r, "version"), "kind",
+				      json_object_get(r, "kind"), "namespace",
+				      json_object_get(r, "namespace"), "name",
+				      json_object_get(r, "name"), "status", "Synced", "message",
+				      "unchanged", "hookPhase", "Running", "syncPhase", "Sync");
+		json_array_append_new(out, x);
+	}
+	return out;
+}
+
+static json_t *app_history(const struct sc_gen *g, const struct app_facts *a)
+{
+	json_t *h = json_array();
+	for (int k = 2; k >= 0; k--) {
+		char sha[41], started[21], deployed[21];
+		if (k == 0)
+			memcpy(sha, a->revision, sizeof(sha));
+		else
+			git_sha(a->name, a->history_id - k, sha);
+		long ago = a->synced_ago + (long)k * 3 * 86400;
+		sc_time(g, ago + 4, started);
+		sc_time(g, ago, deployed);
+		json_array_append_new(h, json_pack("{s:s, s:s, s:i, s:s, s:O}", "deployStartedAt",
+						   started, "deployedAt", deployed, "id",
+						   a->history_id - k, "revision", sha, "source",
+						   a->source));
+	}
+	return h;
+}
+
+static json_t *operation_state(const struct sc_gen *g, const struct app_facts *a,
+			       json_t *resources, bool automated)
+{
+	char started[21], finished[21];
+	sc_time(g, a->synced_ago + 4, started);
+	sc_time(g, a->synced_ago, finished);
+	json_t *initiated = automated ? json_pack("{s:b}", "automated", 1)
+				      : json_pack("{s:s}", "username", "admin");
+	return json_pack("{s:{s:{s:s, s:{s:{}}}, s:o, s:{s:i}}, s:s, s:s, s:{s:o, s:s, s:O},"
+			 " s:s, s:s}",
+			 "operation", "sync", "revision", a->revision, "syncStrategy", "hook",
+			 "initiatedBy", initiated, "retry", "limit", 5, "phase", "Succeeded",
+			 "message", "successfully synced (all tasks run)", "syncResult",
+			 "resources", sync_result_resources(resources), "revision", a->revision,
+			 "source", a->source, "startedAt", started, "finishedAt", finished);
+}
+
+static json_t *app_images(const struct sc_gen *g, const struct app_facts *a)
+{
+	const struct sc_model *m = g->m;
+	const struct sc_service *s = &m->services[a->svc];
+	json_t *imgs = json_array();
+	json_array_append_new(imgs, json_sprintf("%s/%s/%s:%s", m->registry, a->tenant, s->name,
+						 s->versions[a->env]));
+	if (s->sidecar)
+		json_array_append_new(imgs, json_sprintf("%s/platform/fluent-bit:3.1.9", m->registry));
+	if (s->sts)
+		json_array_append_new(imgs, json_string(s->sts->image));
+	return imgs;
+}
+
+static json_t *app_status(const struct sc_gen *g, const struct app_facts *a, size_t dest_ci)
+{
+	const struct sc_model *m = g->m;
+	char *url = cluster_url(m, dest_ci);
+	char reconciled[21];
+	sc_time(g, 95 + (long)(sc_hash(a->name) % 170), reconciled);
+	json_t *resources = app_resources(m, a);
+	json_t *status = json_pack(
+		"{s:o, s:{s:s, s:s, s:{s:O, s:{s:s, s:s}}}, s:{s:s}, s:o, s:o, s:s, s:s, s:{s:o}}",
+		"resources", resources, "sync", "status", a->out_of_sync ? "OutOfSync" : "Synced",
+		"revision", a->head, "comparedTo", "source", a->source, "destination",
+		"server", url, "namespace", a->ns, "health", "status", a->health, "history",
+		app_history(g, a), "operationState",
+		operation_state(g, a, resources, m->envs[a->env].automated), "reconciledAt",
+		reconciled, "sourceType", "Kustomize", "summary", "images", app_images(g, a));
+	json_object_set_new(status, "controllerNamespace", json_string(ARGOCD_NS));
+	free(url);
+	return status;
+}
+
+static void gen_app(struct sc_gen *g, size_t ci, size_t svc, size_t env)
+{
+	const struct sc_model *m = g->m;
+	const struct sc_service *s = &m->services[svc];
+	char *name = xasprintf("%s-%s", s->name, m->envs[env].name);
+	char *ns = sc_namespace_name(m, svc, env);
+	char *path = expand_path(m->gitops_path, m->envs[env].name, s->name);
+	const struct sc_incident *inc = sc_incident_for(m, svc, env);
+	struct app_facts a = {.svc = svc, .env = env, .name = name, .ns = ns,
+			      .tenant = m->tenants[s->tenant_idx].name,
+			      .health = inc ? "Degraded" : "Healthy",
+			      .out_of_sync = sc_drift_for(m, svc, env) != NULL};
+	a.history_id = 10 + (int)(sc_hash(name) % 40);
+	a.synced_ago = inc ? sc_age(name, 25 * 60, 3 * 3600) : sc_age(name, 3600, 12 * 86400);
+	git_sha(name, a.history_id, a.revision);
+	memcpy(a.head, a.revision, sizeof(a.head));
+	const struct sc_drift *drift = sc_drift_for(m, svc, env);
+	if (drift)
+		git_sha(name, a.history_id + 1, a.head);
+	a.source = json_pack("{s:s, s:s, s:s}", "repoURL", m->gitops_repo, "path", path,
+			     "targetRevision", m->gitops_revision);
+	json_t *md = sc_metadata(g, m->clusters[ci].name, "Application", ARGOCD_NS, name,
+				 sc_age(ns, 20 * 86400, 30 * 86400));
+	json_object_set_new(md, "labels", sc_labels(m, svc, env));
+	json_object_set_new(md, "finalizers", json_pack("[s]", "resources-finalizer.argocd.argoproj.io"));
+	/* what Git asks for, so the server can show a target state that differs from live */
+	json_object_set_new(md, "annotations",
+			    json_pack("{s:o}", "sandbox.opsdeck.dev/git-image",
+				      json_sprintf("%s/%s/%s:%s", m->registry, a.tenant, s->name,
+						   drift ? drift->git_version : s->versions[env])));
+	size_t dest_ci = m->envs[env].cluster_idx;
+	char *url = cluster_url(m, dest_ci);
+	json_t *sync = json_pack("{s:[s]}", "syncOptions", "CreateNamespace=true");
+	if (m->envs[env].automated)
+		json_object_set_new(sync, "automated", json_pack("{s:b, s:b}", "prune", 1, "selfHeal", 1));
+	json_t *spec = json_pack("{s:s, s:O, s:{s:s, s:s}, s:o}", "project", a.tenant, "source",
+				 a.source, "destination", "server", url, "namespace", ns,
+				 "syncPolicy", sync);
+	sc_add(g, ci, json_pack("{s:s, s:s, s:o, s:o, s:o}", "apiVersion", "argoproj.io/v1alpha1",
+				"kind", "Application", "metadata", md, "spec", spec, "status",
+				app_status(g, &a, dest_ci)));
+	json_decref(a.source);
+	free(url);
+	free(path);
+	free(ns);
+	free(name);
+}
+
+/* Compact extra Applications for --apps, all Synced and Healthy. */
+static void gen_extra_app(struct sc_gen *g, size_t ci, unsigned i)
+{
+	const struct sc_model *m = g->m;
+	char name[32], ns[32];
+	snprintf(name, sizeof(name), "load-app-%05u", i);
+	snprintf(ns, sizeof(ns), "load-%02u", i % 100);
+	size_t dest = m->envs[0].cluster_idx;
+	char *url = cluster_url(m, dest);
+	char sha[41];
+	git_sha(name, 1, sha);
+	json_t *md = sc_metadata(g, m->clusters[ci].name, "Application", ARGOCD_NS, name,
+				 sc_age(name, 3600, 30 * 86400));
+	json_t *src = json_pack("{s:s, s:s, s:s}", "repoURL", m->gitops_repo, "path", ns,
+				"targetRevision", m->gitops_revision);
+	sc_add(g, ci, json_pack("{s:s, s:s, s:o, s:{s:s, s:O, s:{s:s, s:s}},"
+				" s:{s:{s:s, s:s}, s:{s:s}}}",
+				"apiVersion", "argoproj.io/v1alpha1", "kind", "Application",
+				"metadata", md, "spec", "project", "default", "source", src,
+				"destination", "server", url, "namespace", ns, "status", "sync",
+				"status", "Synced", "revision", sha, "health", "status", "Healthy"));
+	json_decref(src);
+	free(url);
+}
+
+void sc_gen_argocd(struct sc_gen *g, unsigned total_apps)
+{
+	const struct sc_model *m = g->m;
+	size_t ci = control_plane(m);
+	gen_projects(g, ci);
+	for (size_t e = 0; e < m->nenvs; e++)
+		for (size_t s = 0; s < m->nservices; s++)
+			gen_app(g, ci, s, e);
+	size_t base = m->nenvs * m->nservices;
+	for (size_t i = base; i < total_apps; i++)
+		gen_extra_app(g, ci, (unsigned)(i - base));
+}
