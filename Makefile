@@ -8,7 +8,7 @@ SBX_PKGS  = libmicrohttpd gnutls jansson yaml-0.1 openssl
 WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wformat=2 -Wwrite-strings -Werror
 CFLAGS   ?= -O2 -g
-ALL_CFLAGS = -std=c11 -DOPSDECK_VERSION=\"$(VERSION)\" -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) \
+ALL_CFLAGS = -std=c11 -DOPSDECK_VERSION=\"$(VERSION)\" -DOPSDECK_SOURCE_DIR=\"$(CURDIR)\" -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) \
              $(SANITIZE) -I. -MMD -MP
 LDLIBS_OPSDECK = $(shell pkg-config --libs $(PKGS)) -lpthread
 LDLIBS_SANDBOX = $(shell pkg-config --libs $(SBX_PKGS)) -lpthread
@@ -19,7 +19,9 @@ CORE_SRC  = $(wildcard core/*.c)
 SBX_SRC   = $(filter-out sandbox/main.c,$(wildcard sandbox/*.c))
 TEST_SRC  = $(wildcard tests/unit/test_*.c)
 
-LIB_OBJ   = $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+EMBED_SRC = $(sort $(wildcard keymaps/*.yaml themes/*.yaml))
+
+LIB_OBJ   = $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/embedded.o
 CORE_OBJ  = $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
 SBX_OBJ   = $(SBX_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_BIN  = $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -28,6 +30,15 @@ TEST_BIN  = $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 all: $(BUILD)/opsdeck $(BUILD)/opsdeck-sandbox
 
 $(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# keymaps/ and themes/ compiled in: the defaults a user's files override.
+$(BUILD)/gen/embedded.c: $(EMBED_SRC) scripts/embed.sh
+	@mkdir -p $(dir $@)
+	sh scripts/embed.sh $@ $(EMBED_SRC)
+
+$(BUILD)/obj/gen/embedded.o: $(BUILD)/gen/embedded.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 

@@ -1,0 +1,162 @@
+/* The HTTPS server: libmicrohttpd with one thread per connection (watch and log streams
+ * block), TLS from the sandbox certificates with client certificates requested, the
+ * caller's identity from token or certificate, and one request-log line per request. */
+#include "sandbox/server.h"
+
+#include "core/xalloc.h"
+#include "sandbox/api.h"
+#include "sandbox/apireq.h"
+
+#include <arpa/inet.h>
+#include <gnutls/gnutls.h>
+#include <netinet/in.h>
+#include <microhttpd.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static void *server_uri_log(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	struct apireq *req = xcalloc(1, sizeof *req);
+	req->srv = cls;
+	req->conn = conn;
+	req->raw_uri = xstrdup(uri ? uri : "");
+	return req;
+}
+
+/* As kube-apiserver's union authenticator: a verified client certificate wins, then a
+ * bearer token; neither is anonymous (NULL), which every API path refuses with 401. */
+static const struct identity *server_identify(struct server *srv, struct apireq *req)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+	if (ci && ci->tls_session) {
+		unsigned int n = 0;
+		const gnutls_datum_t *peers =
+			gnutls_certificate_get_peers((gnutls_session_t)ci->tls_session, &n);
+		const struct identity *who =
+			peers && n ? auth_from_cert(&srv->auth, peers[0].data, peers[0].size) : NULL;
+		if (who)
+			return who;
+	}
+	const char *authz = apireq_header(req, MHD_HTTP_HEADER_AUTHORIZATION);
+	return authz ? auth_from_header(&srv->auth, authz) : NULL;
+}
+
+static void server_log_request(struct server *srv, const struct apireq *req)
+{
+	if (!srv->log)
+		return;
+	char when[32];
+	objstore_format_time(time(NULL), when, sizeof when);
+	pthread_mutex_lock(&srv->log_lock);
+	fprintf(srv->log, "%s %s %s %s %u\n", when, req->who ? req->who->user : "-",
+		req->method ? req->method : "-", req->raw_uri, req->status);
+	fflush(srv->log);
+	pthread_mutex_unlock(&srv->log_lock);
+}
+
+static enum MHD_Result server_access(void *cls, struct MHD_Connection *conn, const char *url,
+				     const char *method, const char *version,
+				     const char *upload_data, size_t *upload_data_size,
+				     void **con_cls)
+{
+	struct server *srv = cls;
+	struct apireq *req = *con_cls;
+	(void)version;
+	if (!req) /* no URI-log callback ran: cannot happen, but never crash on it */
+		*con_cls = req = server_uri_log(srv, url, conn);
+	if (!req->started) {
+		/* the first call only announces the headers; the body (if any) follows */
+		req->started = true;
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		strbuf_append(&req->body, upload_data, *upload_data_size);
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (req->resp) /* already answered: MHD calls again after queueing */
+		return MHD_YES;
+	req->method = method;
+	req->who = server_identify(srv, req);
+	req->path = url;
+	pthread_mutex_lock(&srv->store.lock);
+	api_handle(req);
+	pthread_mutex_unlock(&srv->store.lock);
+	apireq_finish(req);
+	if (!req->resp)
+		apireq_reply_status(req, 500, "InternalError", "no response", NULL);
+	server_log_request(srv, req);
+	return MHD_queue_response(conn, req->status, req->resp);
+}
+
+static void server_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			     enum MHD_RequestTerminationCode toe)
+{
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	struct apireq *req = *con_cls;
+	if (!req)
+		return;
+	if (req->resp)
+		MHD_destroy_response(req->resp);
+	json_decref(req->deferred);
+	strbuf_free(&req->body);
+	free(req->raw_uri);
+	free(req);
+	*con_cls = NULL;
+}
+
+static void server_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	(void)fmt;
+	(void)ap;
+	/* TLS handshakes that clients abandon are routine; stay quiet */
+}
+
+int server_start(struct server *srv, unsigned port, char *err, size_t errlen)
+{
+	struct sockaddr_in addr;
+	memset(&addr, 0, sizeof addr);
+	addr.sin_family = AF_INET;
+	addr.sin_port = htons((uint16_t)port);
+	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	pthread_mutex_init(&srv->log_lock, NULL);
+	srv->mhd = MHD_start_daemon(
+		/* poll(), not select(): a console with many watches may pass fd 1024 */
+		MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
+			MHD_USE_TLS | MHD_USE_ERROR_LOG,
+		(uint16_t)port, NULL, NULL, server_access, srv,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+		MHD_OPTION_HTTPS_MEM_KEY, srv->certs.server_key_pem,
+		MHD_OPTION_HTTPS_MEM_CERT, srv->certs.server_cert_pem,
+		MHD_OPTION_HTTPS_MEM_TRUST, srv->certs.ca_pem,
+		MHD_OPTION_URI_LOG_CALLBACK, server_uri_log, srv,
+		MHD_OPTION_NOTIFY_COMPLETED, server_completed, srv,
+		MHD_OPTION_EXTERNAL_LOGGER, server_mhd_log, srv,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)0,
+		MHD_OPTION_END);
+	if (!srv->mhd) {
+		snprintf(err, errlen, "cannot listen on 127.0.0.1:%u", port);
+		return -1;
+	}
+	const union MHD_DaemonInfo *di = MHD_get_daemon_info(srv->mhd, MHD_DAEMON_INFO_BIND_PORT);
+	srv->port = di ? di->port : port;
+	snprintf(srv->base_url, sizeof srv->base_url, "https://127.0.0.1:%u", srv->port);
+	return 0;
+}
+
+void server_stop(struct server *srv)
+{
+	pthread_mutex_lock(&srv->store.lock);
+	srv->store.stopping = true;
+	pthread_cond_broadcast(&srv->store.changed);
+	pthread_mutex_unlock(&srv->store.lock);
+	if (srv->mhd)
+		MHD_stop_daemon(srv->mhd);
+	srv->mhd = NULL;
+	pthread_mutex_destroy(&srv->log_lock);
+}

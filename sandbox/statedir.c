@@ -1,0 +1,107 @@
+/* The state directory: a kubeconfig for kubectl and opsdeck, the platform model with the
+ * sandbox URL filled in, and the ready file, each written whole (temp file + rename). */
+#include "sandbox/statedir.h"
+
+#include "core/strbuf.h"
+#include "core/xalloc.h"
+
+#include <errno.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static char *statedir_b64(const char *text)
+{
+	size_t n = strlen(text);
+	char *out = xmalloc(4 * ((n + 2) / 3) + 1);
+	EVP_EncodeBlock((unsigned char *)out, (const unsigned char *)text, (int)n);
+	return out;
+}
+
+static const char *statedir_current(const struct scenario *sc)
+{
+	for (size_t i = 0; i < sc->nclusters; i++)
+		if (!sc->clusters[i].control_plane)
+			return sc->clusters[i].name;
+	return sc->nclusters ? sc->clusters[0].name : "";
+}
+
+char *statedir_kubeconfig(const struct server *srv, const struct scenario *sc)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *ca = statedir_b64(srv->certs.ca_pem);
+	char *cert = statedir_b64(srv->certs.admin_cert_pem);
+	char *key = statedir_b64(srv->certs.admin_key_pem);
+	strbuf_puts(&sb, "apiVersion: v1\nkind: Config\nclusters:\n");
+	for (size_t i = 0; i < sc->nclusters; i++)
+		strbuf_printf(&sb, "- name: %s\n  cluster:\n    server: %s/clusters/%s\n"
+			      "    certificate-authority-data: %s\n",
+			      sc->clusters[i].name, srv->base_url, sc->clusters[i].name, ca);
+	strbuf_printf(&sb, "users:\n- name: sandbox-admin\n  user:\n"
+		      "    client-certificate-data: %s\n    client-key-data: %s\n"
+		      "- name: sandbox-viewer\n  user:\n    token: %s\ncontexts:\n",
+		      cert, key, srv->auth.viewer_token);
+	for (size_t i = 0; i < sc->nclusters; i++) {
+		const char *name = sc->clusters[i].name;
+		strbuf_printf(&sb, "- name: %s\n  context:\n    cluster: %s\n    user: sandbox-admin\n"
+			      "- name: %s-viewer\n  context:\n    cluster: %s\n    user: sandbox-viewer\n",
+			      name, name, name, name);
+	}
+	strbuf_printf(&sb, "current-context: %s\npreferences: {}\n", statedir_current(sc));
+	free(ca);
+	free(cert);
+	free(key);
+	return strbuf_detach(&sb);
+}
+
+static int statedir_put(const char *dir, const char *name, const char *text, char *err,
+			size_t errlen)
+{
+	char *tmp = xasprintf("%s/.%s.tmp", dir, name);
+	char *path = xasprintf("%s/%s", dir, name);
+	FILE *f = fopen(tmp, "w");
+	int rc = -1;
+	if (f) {
+		fchmod(fileno(f), 0600); /* the kubeconfig holds keys and tokens */
+		bool ok = fputs(text, f) >= 0;
+		ok = fclose(f) == 0 && ok;
+		if (ok && rename(tmp, path) == 0)
+			rc = 0;
+	}
+	if (rc)
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	free(tmp);
+	free(path);
+	return rc;
+}
+
+static char *statedir_platform(const struct server *srv, const struct scenario *sc)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *p = sc->platform_yaml ? sc->platform_yaml : "";
+	const char *var = "${SANDBOX_URL}";
+	for (const char *hit; (hit = strstr(p, var)); p = hit + strlen(var)) {
+		strbuf_append(&sb, p, (size_t)(hit - p));
+		strbuf_puts(&sb, srv->base_url);
+	}
+	strbuf_puts(&sb, p);
+	return strbuf_detach(&sb);
+}
+
+int statedir_write(const char *dir, const struct server *srv, const struct scenario *sc,
+		   char *err, size_t errlen)
+{
+	char *kubeconfig = statedir_kubeconfig(srv, sc);
+	char *platform = statedir_platform(srv, sc);
+	char *ready = xstrdup(srv->base_url);
+	int rc = statedir_put(dir, "kubeconfig", kubeconfig, err, errlen);
+	if (!rc)
+		rc = statedir_put(dir, "platform.yaml", platform, err, errlen);
+	if (!rc)
+		rc = statedir_put(dir, "ready", ready, err, errlen);
+	free(kubeconfig);
+	free(platform);
+	free(ready);
+	return rc;
+}
