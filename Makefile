@@ -8,7 +8,7 @@ SBX_PKGS  = libmicrohttpd gnutls jansson yaml-0.1 openssl
 WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wformat=2 -Wwrite-strings -Werror
 CFLAGS   ?= -O2 -g
-ALL_CFLAGS = -std=c11 -DOPSDECK_VERSION=\"$(VERSION)\" -DOPSDECK_SOURCE_DIR=\"$(CURDIR)\" -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) \
+ALL_CFLAGS = -std=c11 -DOPSDECK_VERSION=\"$(VERSION)\" -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) \
              $(SANITIZE) -I. -MMD -MP
 LDLIBS_OPSDECK = $(shell pkg-config --libs $(PKGS)) -lpthread
 LDLIBS_SANDBOX = $(shell pkg-config --libs $(SBX_PKGS)) -lpthread
@@ -26,6 +26,7 @@ CORE_OBJ  = $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
 SBX_OBJ   = $(SBX_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_BIN  = $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
+.SECONDARY:
 .PHONY: all deps test unit integration kubectl-suite asan demo clean bench fuzz
 all: $(BUILD)/opsdeck $(BUILD)/opsdeck-sandbox
 

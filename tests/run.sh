@@ -17,8 +17,9 @@ run_unit() {
 	log="$LOGDIR/$name.log"
 	"$bin" >"$log" 2>&1
 	rc=$?
-	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -n 1)
-	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -n 1)
+	# a binary may run several groups: add them up
+	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | awk '{n+=$1} END {print n+0}')
+	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | awk '{n+=$1} END {print n+0}')
 	p=${p:-0}
 	f=${f:-0}
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
@@ -57,7 +58,7 @@ run_script() {
 		echo "FAIL $name ($f failed; see $log)"
 		grep -E '^not ok|^#' "$log" | head -n 30
 	else
-		echo "ok   $name ($p${s:+, $s skipped})"
+		if [ "$s" -gt 0 ]; then echo "ok   $name ($p, $s skipped)"; else echo "ok   $name ($p)"; fi
 		grep '# SKIP' "$log" | head -n 5
 	fi
 }

@@ -1,7 +1,7 @@
 #!/bin/sh
 # opsdeck get against the sandbox: the same rows as kubectl, kubectl's layout and
 # messages, every output format, exit codes per DESIGN.md, a viewer that changes nothing.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/sandbox.sh"
 
 sandbox_start
 OPSDECK="$BUILD/opsdeck"

@@ -1,7 +1,7 @@
 #!/bin/sh
 # The real kubectl against opsdeck-sandbox: the sandbox must be a faithful stand-in.
 # Skipped, with a message, where no kubectl is installed.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/sandbox.sh"
 
 if ! command -v kubectl >/dev/null 2>&1; then
 	skip "kubectl is not installed: the kubectl suite did not run"

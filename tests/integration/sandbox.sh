@@ -2,7 +2,7 @@
 # opsdeck-sandbox over plain HTTPS (curl): Table and JSON lists, pagination, selectors,
 # watches (bookmarks, 410 Expired), logs, auth, the state directory, --load and --pods,
 # and its argument errors.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/sandbox.sh"
 
 SBX="$BUILD/opsdeck-sandbox"
 T=$(mktemp -d "${TMPDIR:-/tmp}/opsdeck-sbx.XXXXXX")
