@@ -87,5 +87,38 @@ check "No resources found, as kubectl says it" \
 check "a viewer's reads show in requests.log as the viewer" \
 	sh -c "grep -q 'sandbox-viewer GET .*/pods' '$T/requests.log'"
 
+# Other credential forms against the real server: an exec plugin and a tokenFile, each
+# handing out the viewer's token (made from the sandbox's own kubeconfig).
+TOKEN=$(sed -n 's/^ *token: *//p' "$KUBECONFIG" | head -n 1)
+CA=$(sed -n 's/^ *certificate-authority-data: *//p' "$KUBECONFIG" | head -n 1)
+printf '%s' "$TOKEN" >"$T/token"
+cat >"$T/plugin.sh" <<PLUGIN
+#!/bin/sh
+echo "\$KUBERNETES_EXEC_INFO" | grep -q '"apiVersion":"client.authentication.k8s.io/v1"' || exit 3
+printf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s"}}' "$TOKEN"
+PLUGIN
+chmod +x "$T/plugin.sh"
+cat >"$T/creds.yaml" <<YAML
+apiVersion: v1
+kind: Config
+clusters:
+- name: c
+  cluster: {server: "$SANDBOX_URL/clusters/nonprod", certificate-authority-data: "$CA"}
+users:
+- name: by-exec
+  user:
+    exec: {apiVersion: client.authentication.k8s.io/v1, command: ./plugin.sh, interactiveMode: Never}
+- name: by-file
+  user: {tokenFile: token}
+contexts:
+- {name: exec, context: {cluster: c, user: by-exec}}
+- {name: file, context: {cluster: c, user: by-file}}
+current-context: exec
+YAML
+check "an exec credential plugin (v1) authenticates" \
+	sh -c "'$OPSDECK' get ns --kubeconfig '$T/creds.yaml' -o name | grep -qx 'namespace/default'"
+check "a tokenFile (relative to the kubeconfig) authenticates" \
+	sh -c "'$OPSDECK' get ns --kubeconfig '$T/creds.yaml' --context file -o name | grep -qx 'namespace/default'"
+
 if sandbox_stop; then ok "the sandbox stops cleanly"; else not_ok "the sandbox stops cleanly"; fi
 tap_done
