@@ -104,6 +104,15 @@ struct kube_list_options {
 	const char *label_selector;  /* NULL or "" when none */
 	const char *field_selector;  /* NULL or "" when none */
 	unsigned limit;              /* page size; 0 means 500 */
+	/* Ask for whole objects (includeObject=Object) and append READY and SYNCED columns
+	 * summarising status.conditions of type Ready and Synced (the condition's status:
+	 * True, False, Unknown; "" when the object has no such condition; when False and the
+	 * condition has a reason, "False (Reason)"). The columns are added only when at least
+	 * one row of the first list has such a condition (so kinds without conditions keep
+	 * the server's columns), and not when the server already shows a column of that
+	 * name; watch events then always carry the same columns. The whole object is not
+	 * kept: only the row identity and cells. */
+	bool conditions;
 };
 
 /* The outcome of a call: http_status is the HTTP status (0 when the server was never
@@ -145,6 +154,19 @@ struct kube_call *kube_get(struct kube_client *kc, const char *resource, const c
 struct kube_call *kube_request(struct kube_client *kc, const char *method, const char *path,
 			       const char *body, const char *content_type, kube_json_fn done,
 			       void *ud);
+
+/* ---- who and what the server is ----------------------------------------------------- */
+
+/* The user name the server sees, from a SelfSubjectReview (authentication.k8s.io/v1,
+ * falling back to v1beta1 on 404); done gets it (NULL with res->ok false on failure).
+ * The POST is allowed in read-only mode (http.h). user is valid during the call. */
+typedef void (*kube_identity_fn)(void *ud, const struct kube_result *res, const char *user);
+struct kube_call *kube_whoami(struct kube_client *kc, kube_identity_fn done, void *ud);
+
+/* GET /version: gitVersion ("v1.30.0"); NULL with res->ok false when unreachable.
+ * git_version is valid during the call. */
+typedef void (*kube_version_fn)(void *ud, const struct kube_result *res, const char *git_version);
+struct kube_call *kube_version(struct kube_client *kc, kube_version_fn done, void *ud);
 
 /* ---- watches ----------------------------------------------------------------------- */
 

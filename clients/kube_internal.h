@@ -76,12 +76,27 @@ void kube_client_set_discovery(struct kube_client *kc, struct kube_discovery *di
 void kube_discovery_fetch(struct kube_call *call, void (*cont)(struct kube_call *call,
 							       const char *err));
 
+/* ---- lists (kube_list.c) ---- */
+
+/* Like kube_list_fn, plus the condition columns (KUBE_COND_* bits, kube_table.h) the
+ * table ends with. */
+typedef void (*kube_list_cond_fn)(void *ud, const struct kube_result *res,
+				  const struct kube_resource *resource, struct table *t,
+				  unsigned cond_cols);
+
+/* kube_list for watches: cond_cols < 0 decides the condition columns from the list as
+ * kube_list does (when opts->conditions); otherwise the table gets exactly those columns
+ * (a relist keeps the first list's decision; 0: none, and only metadata is asked for). */
+struct kube_call *kube_list_cond(struct kube_client *kc, const struct kube_list_options *opts,
+				 int cond_cols, kube_list_cond_fn done, void *ud);
+
 /* ---- paths (kube_list.c) ---- */
 
 /* The resource path of res: /api/v1[/namespaces/NS]/R or /apis/G/V[/namespaces/NS]/R;
  * ns NULL or "" for all namespaces (or a cluster-scoped resource). Caller frees. */
 char *kube_resource_path(const struct kube_resource *res, const char *ns);
-/* The list path for opts (namespace or all, selectors, includeObject=Metadata), without
+/* The list path for opts (namespace or all, selectors, includeObject=Metadata, or
+ * includeObject=Object when opts->conditions), without
  * limit/continue/watch parameters. Caller frees. */
 char *kube_list_path(const struct kube_client *kc, const struct kube_resource *res,
 		     const struct kube_list_options *opts);

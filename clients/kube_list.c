@@ -52,8 +52,10 @@ char *kube_path_add_query(char *path, const char *key, const char *value)
 
 struct list_op {
 	struct kube_list_options opts;   /* strings owned */
-	kube_list_fn done;
+	kube_list_fn done;               /* one of done and done_cond is set */
+	kube_list_cond_fn done_cond;
 	void *ud;
+	struct kube_table_cond cond;     /* used when opts.conditions */
 	const struct kube_resource *res;
 	struct table *t;
 	char *base_path;                 /* resource path with the fixed query */
@@ -78,7 +80,20 @@ static void list_finish(struct kube_call *call, long status, const char *err)
 	struct table *t = err ? NULL : op->t;
 	if (t)
 		op->t = NULL;
-	op->done(op->ud, &res, op->res, t);
+	unsigned cols = 0;
+	if (t && op->opts.conditions) {
+		/* The first list decides: kinds whose objects carry no Ready/Synced condition
+		 * keep the server's columns. */
+		if (!op->cond.fixed && !op->cond.seen) {
+			kube_table_drop_cond(t, op->cond.cols);
+			op->cond.cols = 0;
+		}
+		cols = op->cond.cols;
+	}
+	if (op->done_cond)
+		op->done_cond(op->ud, &res, op->res, t, cols);
+	else
+		op->done(op->ud, &res, op->res, t);
 	kube_call_end(call);
 }
 
@@ -101,7 +116,8 @@ static void list_on_page(void *ud, const struct http_response *resp, const char 
 	json_error_t jerr;
 	json_t *doc = json_loadb(resp->body, resp->body_len, 0, &jerr);
 	char perr[256];
-	if (!doc || kube_table_append(op->t, doc, perr, sizeof(perr)) != 0) {
+	struct kube_table_cond *cond = op->opts.conditions ? &op->cond : NULL;
+	if (!doc || kube_table_append_cond(op->t, doc, cond, perr, sizeof(perr)) != 0) {
 		char *msg = xasprintf("%s: %s", resp->url, doc ? perr : jerr.text);
 		list_finish(call, resp->status, msg);
 		free(msg);
@@ -143,7 +159,10 @@ char *kube_list_path(const struct kube_client *kc, const struct kube_resource *r
 		path = kube_path_add_query(path, "labelSelector", opts->label_selector);
 	if (opts->field_selector && *opts->field_selector)
 		path = kube_path_add_query(path, "fieldSelector", opts->field_selector);
-	return kube_path_add_query(path, "includeObject", "Metadata");
+	/* Conditions live in the object's status: only then is the whole object worth its
+	 * bytes (it is summarised and dropped as each page is parsed). */
+	return kube_path_add_query(path, "includeObject",
+				   opts->conditions ? "Object" : "Metadata");
 }
 
 static void list_on_discovery(struct kube_call *call, const char *err)
@@ -174,8 +193,7 @@ static char *dup_or_null(const char *s)
 	return s ? xstrdup(s) : NULL;
 }
 
-struct kube_call *kube_list(struct kube_client *kc, const struct kube_list_options *opts,
-			    kube_list_fn done, void *ud)
+static struct list_op *list_op_new(const struct kube_list_options *opts, void *ud)
 {
 	struct list_op *op = xcalloc(1, sizeof(*op));
 	op->opts = *opts;
@@ -183,8 +201,31 @@ struct kube_call *kube_list(struct kube_client *kc, const struct kube_list_optio
 	op->opts.namespace = dup_or_null(opts->namespace);
 	op->opts.label_selector = dup_or_null(opts->label_selector);
 	op->opts.field_selector = dup_or_null(opts->field_selector);
-	op->done = done;
 	op->ud = ud;
+	return op;
+}
+
+struct kube_call *kube_list(struct kube_client *kc, const struct kube_list_options *opts,
+			    kube_list_fn done, void *ud)
+{
+	struct list_op *op = list_op_new(opts, ud);
+	op->done = done;
+	struct kube_call *call = kube_call_new(kc, op, list_op_free);
+	kube_discovery_fetch(call, list_on_discovery);
+	return call;
+}
+
+struct kube_call *kube_list_cond(struct kube_client *kc, const struct kube_list_options *opts,
+				 int cond_cols, kube_list_cond_fn done, void *ud)
+{
+	struct list_op *op = list_op_new(opts, ud);
+	op->done_cond = done;
+	if (cond_cols >= 0) {
+		op->cond.fixed = true;
+		op->cond.cols = (unsigned)cond_cols & KUBE_COND_ALL;
+		/* Decided without columns: the objects would be fetched for nothing. */
+		op->opts.conditions = op->cond.cols != 0;
+	}
 	struct kube_call *call = kube_call_new(kc, op, list_op_free);
 	kube_discovery_fetch(call, list_on_discovery);
 	return call;

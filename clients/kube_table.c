@@ -151,6 +151,114 @@ static int table_add_columns(struct table *t, const json_t *defs, char *err, siz
 	return 0;
 }
 
+/* ---- condition summaries ---- */
+
+static const struct {
+	unsigned bit;
+	const char *column;   /* what we show */
+	const char *type;     /* the condition type summarised */
+} cond_defs[] = {
+	{KUBE_COND_READY, "READY", "Ready"},
+	{KUBE_COND_SYNCED, "SYNCED", "Synced"},
+};
+#define NCOND_DEFS (sizeof(cond_defs) / sizeof(cond_defs[0]))
+
+size_t kube_cond_count(unsigned cols)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < NCOND_DEFS; i++)
+		n += (cols & cond_defs[i].bit) != 0;
+	return n;
+}
+
+static const json_t *condition_find(const json_t *object, const char *type)
+{
+	const json_t *conds = json_object_get(json_object_get(object, "status"), "conditions");
+	size_t i;
+	const json_t *c;
+	json_array_foreach((json_t *)conds, i, c) {
+		const char *ct = str_or(c, "type", NULL);
+		if (ct && !strcmp(ct, type))
+			return c;
+	}
+	return NULL;
+}
+
+static char *condition_summary(const json_t *c)
+{
+	if (!c)
+		return xstrdup("");
+	const char *status = str_or(c, "status", "");
+	const char *reason = str_or(c, "reason", "");
+	/* False is the state worth explaining; True and Unknown read fine alone. */
+	char *raw = !strcmp(status, "False") && *reason ? xasprintf("False (%s)", reason)
+							: xstrdup(status);
+	char *out = sanitize_cstr(raw, 0);
+	free(raw);
+	return out;
+}
+
+char *kube_table_condition(const json_t *object, const char *type)
+{
+	return condition_summary(condition_find(object, type));
+}
+
+/* Appends the condition columns after the server's. Unless the decision is fixed, a
+ * column the server already shows under the same name (a CRD printing READY) is not
+ * added twice. */
+static void table_add_cond_columns(struct table *t, struct kube_table_cond *cond)
+{
+	if (!cond->fixed) {
+		cond->cols = 0;
+		for (size_t i = 0; i < NCOND_DEFS; i++)
+			if (table_column_index(t, cond_defs[i].column) < 0)
+				cond->cols |= cond_defs[i].bit;
+	}
+	for (size_t i = 0; i < NCOND_DEFS; i++)
+		if (cond->cols & cond_defs[i].bit)
+			table_add_column(t, cond_defs[i].column, "string", "", 0);
+}
+
+/* How many of t's columns are the server's (the condition columns come last). */
+static size_t server_columns(const struct table *t, const struct kube_table_cond *cond)
+{
+	size_t n = cond ? kube_cond_count(cond->cols) : 0;
+	return n < t->ncols ? t->ncols - n : t->ncols;
+}
+
+/* Fills row's condition cells (the last columns) from its whole object. */
+static void row_set_conditions(const struct table *t, struct table_row *row,
+			       const json_t *object, struct kube_table_cond *cond)
+{
+	size_t c = server_columns(t, cond);
+	for (size_t i = 0; i < NCOND_DEFS; i++) {
+		if (!(cond->cols & cond_defs[i].bit))
+			continue;
+		const json_t *found = condition_find(object, cond_defs[i].type);
+		if (found)
+			cond->seen = true;
+		free(row->cells[c]);
+		row->cells[c++] = condition_summary(found);
+	}
+}
+
+void kube_table_drop_cond(struct table *t, unsigned cols)
+{
+	size_t n = kube_cond_count(cols);
+	if (n > t->ncols)
+		n = t->ncols;
+	size_t keep = t->ncols - n;
+	for (size_t r = 0; r < t->nrows; r++)
+		for (size_t c = keep; c < t->ncols; c++)
+			free(t->rows[r].cells[c]);
+	for (size_t c = keep; c < t->ncols; c++) {
+		free(t->cols[c].name);
+		free(t->cols[c].type);
+		free(t->cols[c].format);
+	}
+	t->ncols = keep;
+}
+
 static int name_column(const struct table *t)
 {
 	for (size_t c = 0; c < t->ncols; c++)
@@ -159,11 +267,13 @@ static int name_column(const struct table *t)
 	return t->ncols > 0 ? 0 : -1;
 }
 
-static int table_add_rows(struct table *t, const json_t *rows, char *err, size_t errlen)
+static int table_add_rows(struct table *t, const json_t *rows, struct kube_table_cond *cond,
+			  char *err, size_t errlen)
 {
 	size_t i;
 	const json_t *r;
 	int namecol = name_column(t);
+	size_t nserver = server_columns(t, cond);
 	json_array_foreach((json_t *)rows, i, r) {
 		const json_t *cells = json_object_get(r, "cells");
 		if (!json_is_array(cells)) {
@@ -171,7 +281,7 @@ static int table_add_rows(struct table *t, const json_t *rows, char *err, size_t
 			return -1;
 		}
 		struct table_row *row = table_add_row(t);
-		for (size_t c = 0; c < t->ncols && c < json_array_size(cells); c++) {
+		for (size_t c = 0; c < nserver && c < json_array_size(cells); c++) {
 			char *s = kube_table_render_cell(json_array_get(cells, c));
 			free(row->cells[c]);
 			row->cells[c] = s;
@@ -180,7 +290,10 @@ static int table_add_rows(struct table *t, const json_t *rows, char *err, size_t
 			free(row->name);
 			row->name = xstrdup(row->cells[namecol]);
 		}
-		row_set_identity(row, json_object_get(r, "object"));
+		const json_t *object = json_object_get(r, "object");
+		row_set_identity(row, object);
+		if (cond && nserver < t->ncols)
+			row_set_conditions(t, row, object, cond);
 	}
 	return 0;
 }
@@ -198,21 +311,47 @@ static void table_set_list_meta(struct table *t, const json_t *doc)
 }
 
 /* A server that ignored the Table Accept sent a List: keep names and identity. */
-static int table_append_list(struct table *t, const json_t *items)
+static int table_append_list(struct table *t, const json_t *items,
+			     struct kube_table_cond *cond)
 {
-	if (t->ncols == 0)
+	if (t->ncols == 0) {
 		table_add_column(t, "Name", "string", "name", 0);
+		if (cond)
+			table_add_cond_columns(t, cond);
+	}
 	size_t i;
 	const json_t *item;
 	json_array_foreach((json_t *)items, i, item) {
 		struct table_row *row = table_add_row(t);
 		row_set_identity(row, item);
 		table_set_cell(row, 0, row->name);
+		if (cond && server_columns(t, cond) < t->ncols)
+			row_set_conditions(t, row, item, cond);
 	}
 	return 0;
 }
 
-int kube_table_append(struct table *t, const json_t *doc, char *err, size_t errlen)
+static int table_take_columns(struct table *t, const json_t *defs,
+			      struct kube_table_cond *cond, char *err, size_t errlen)
+{
+	if (t->ncols == 0) {
+		if (table_add_columns(t, defs, err, errlen) != 0)
+			return -1;
+		if (cond)
+			table_add_cond_columns(t, cond);
+		return 0;
+	}
+	size_t nserver = server_columns(t, cond);
+	if (json_array_size(defs) != nserver) {
+		snprintf(err, errlen, "Table page has %zu columns, expected %zu",
+			 json_array_size(defs), nserver);
+		return -1;
+	}
+	return 0;
+}
+
+int kube_table_append_cond(struct table *t, const json_t *doc, struct kube_table_cond *cond,
+			   char *err, size_t errlen)
 {
 	if (!json_is_object(doc)) {
 		snprintf(err, errlen, "expected a Table object");
@@ -226,24 +365,21 @@ int kube_table_append(struct table *t, const json_t *doc, char *err, size_t errl
 			return -1;
 		}
 		table_set_list_meta(t, doc);
-		return table_append_list(t, items);
+		return table_append_list(t, items, cond);
 	}
 	const json_t *defs = json_object_get(doc, "columnDefinitions");
-	if (json_array_size(defs) > 0) {
-		if (t->ncols == 0) {
-			if (table_add_columns(t, defs, err, errlen) != 0)
-				return -1;
-		} else if (json_array_size(defs) != t->ncols) {
-			snprintf(err, errlen, "Table page has %zu columns, expected %zu",
-				 json_array_size(defs), t->ncols);
-			return -1;
-		}
-	}
+	if (json_array_size(defs) > 0 && table_take_columns(t, defs, cond, err, errlen) != 0)
+		return -1;
 	table_set_list_meta(t, doc);
 	const json_t *rows = json_object_get(doc, "rows");
 	if (rows && !json_is_array(rows)) {
 		snprintf(err, errlen, "Table rows is not a list");
 		return -1;
 	}
-	return rows ? table_add_rows(t, rows, err, errlen) : 0;
+	return rows ? table_add_rows(t, rows, cond, err, errlen) : 0;
+}
+
+int kube_table_append(struct table *t, const json_t *doc, char *err, size_t errlen)
+{
+	return kube_table_append_cond(t, doc, NULL, err, errlen);
 }

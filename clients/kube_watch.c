@@ -28,6 +28,8 @@ struct kube_watch {
 	char *error;
 	char *rv;
 	struct table *cols;                  /* the list's columns, no rows */
+	int cond_cols;                       /* condition columns decided by the first
+					      * list (KUBE_COND_* bits); -1 before it */
 	const struct kube_resource *res;     /* owned by the client's discovery */
 	struct kube_call *list_call;
 	struct kube_req *stream;
@@ -158,7 +160,8 @@ static struct table *table_with_columns(const struct table *src)
 }
 
 static void watch_on_list(void *ud, const struct kube_result *res,
-			  const struct kube_resource *resource, struct table *t)
+			  const struct kube_resource *resource, struct table *t,
+			  unsigned cond_cols)
 {
 	struct kube_watch *w = ud;
 	w->list_call = NULL;   /* kube_list ends it after we return */
@@ -175,6 +178,8 @@ static void watch_on_list(void *ud, const struct kube_result *res,
 		return;
 	}
 	w->res = resource;
+	/* Relists keep this so that every row the owner sees has the same columns. */
+	w->cond_cols = (int)cond_cols;
 	table_free(w->cols);
 	w->cols = table_with_columns(t);
 	free(w->rv);
@@ -194,7 +199,7 @@ static void watch_list(struct kube_watch *w)
 	free(w->rv);
 	w->rv = NULL;
 	watch_set_state(w, KUBE_WATCH_LISTING, NULL);
-	w->list_call = kube_list(w->kc, &w->opts, watch_on_list, w);
+	w->list_call = kube_list_cond(w->kc, &w->opts, w->cond_cols, watch_on_list, w);
 }
 
 /* ---- the stream ------------------------------------------------------------------ */
@@ -216,16 +221,18 @@ static void watch_emit_rows(struct kube_watch *w, enum kube_event_type type, con
 {
 	struct table *t = table_with_columns(w->cols);
 	char err[256];
+	struct kube_table_cond cond = {true, w->cond_cols > 0 ? (unsigned)w->cond_cols : 0, false};
+	struct kube_table_cond *condp = cond.cols ? &cond : NULL;
 	const char *kind = json_string_value(json_object_get(obj, "kind"));
 	if (kind && !strcmp(kind, "Table")) {
-		if (kube_table_append(t, obj, err, sizeof(err)) != 0) {
+		if (kube_table_append_cond(t, obj, condp, err, sizeof(err)) != 0) {
 			table_free(t);
 			return;
 		}
 	} else {
 		/* A whole object (the server ignored the Table Accept): wrap it as a list. */
 		json_t *list = json_pack("{s:s, s:[O]}", "kind", "List", "items", obj);
-		kube_table_append(t, list, err, sizeof(err));
+		kube_table_append_cond(t, list, condp, err, sizeof(err));
 		json_decref(list);
 	}
 	for (size_t i = 0; i < t->nrows && !w->stopped; i++) {
@@ -363,7 +370,10 @@ static void watch_on_stream_done(void *ud, const struct http_response *resp, con
 
 static void watch_stream(struct kube_watch *w)
 {
-	char *path = kube_list_path(w->kc, w->res, &w->opts);
+	/* Whole objects only when the list decided to show their conditions. */
+	struct kube_list_options opts = w->opts;
+	opts.conditions = w->cond_cols > 0;
+	char *path = kube_list_path(w->kc, w->res, &opts);
 	path = kube_path_add_query(path, "watch", "1");
 	path = kube_path_add_query(path, "resourceVersion", w->rv ? w->rv : "");
 	path = kube_path_add_query(path, "allowWatchBookmarks", "true");
@@ -404,6 +414,7 @@ struct kube_watch *kube_watch_start(struct kube_client *kc, const struct kube_li
 	w->opts.field_selector = opts->field_selector ? xstrdup(opts->field_selector) : NULL;
 	w->cbs = *cbs;
 	w->ud = ud;
+	w->cond_cols = -1;
 	w->js = jsonstream_new(watch_on_event, watch_on_bad_line, w);
 	w->busy++;
 	watch_list(w);

@@ -1,5 +1,6 @@
 /* Tests for clients/kube_table: v1 and v1beta1 server-side Tables (the real captured one
- * in tests/fixtures/kubernetes), paging, watch-event pages, List fallback, cell rendering. */
+ * in tests/fixtures/kubernetes), paging, watch-event pages, List fallback, cell rendering,
+ * and the Ready/Synced condition columns summarised from whole objects. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -150,6 +151,166 @@ static void test_list_fallback(void **state)
 	table_free(t);
 }
 
+/* ---- Ready/Synced condition columns (includeObject=Object rows) ---- */
+
+/* Crossplane-like managed resources: whole objects in rows[].object. */
+#define CR_COLS                                                                            \
+	"\"columnDefinitions\":["                                                          \
+	"{\"name\":\"Name\",\"type\":\"string\",\"format\":\"name\",\"priority\":0},"      \
+	"{\"name\":\"Age\",\"type\":\"date\",\"format\":\"\",\"priority\":0}]"
+
+static const char cr_page1[] =
+	"{\"kind\":\"Table\",\"apiVersion\":\"meta.k8s.io/v1\",\"metadata\":{\"resourceVersion\":"
+	"\"50\",\"continue\":\"c1\"}," CR_COLS ",\"rows\":["
+	"{\"cells\":[\"ok\",\"3d\"],\"object\":{\"apiVersion\":\"s3.example.io/v1\",\"kind\":"
+	"\"Bucket\",\"metadata\":{\"name\":\"ok\",\"namespace\":\"infra\",\"uid\":\"u-ok\","
+	"\"resourceVersion\":\"41\"},\"status\":{\"conditions\":["
+	"{\"type\":\"Synced\",\"status\":\"True\",\"reason\":\"ReconcileSuccess\"},"
+	"{\"type\":\"Ready\",\"status\":\"True\",\"reason\":\"Available\"}]}}},"
+	"{\"cells\":[\"broken\",\"2h\"],\"object\":{\"metadata\":{\"name\":\"broken\","
+	"\"namespace\":\"infra\",\"uid\":\"u-broken\",\"resourceVersion\":\"42\"},\"status\":"
+	"{\"conditions\":[{\"type\":\"Ready\",\"status\":\"False\",\"reason\":\"Unavailable\"},"
+	"{\"type\":\"Synced\",\"status\":\"False\",\"reason\":\"\"}]}}}]}";
+static const char cr_page2[] =
+	"{\"kind\":\"Table\",\"apiVersion\":\"meta.k8s.io/v1\",\"metadata\":{\"resourceVersion\":"
+	"\"50\"}," CR_COLS ",\"rows\":["
+	"{\"cells\":[\"fresh\",\"1s\"],\"object\":{\"metadata\":{\"name\":\"fresh\",\"namespace\":"
+	"\"infra\",\"uid\":\"u-fresh\",\"resourceVersion\":\"43\"},\"spec\":{}}},"
+	"{\"cells\":[\"pending\",\"5m\"],\"object\":{\"metadata\":{\"name\":\"pending\","
+	"\"namespace\":\"infra\",\"uid\":\"u-pending\",\"resourceVersion\":\"44\"},\"status\":"
+	"{\"conditions\":[{\"type\":\"Ready\",\"status\":\"Unknown\"},{\"type\":\"Healthy\","
+	"\"status\":\"False\",\"reason\":\"X\"}]}}}]}";
+
+static void append_json(struct table *t, const char *text, struct kube_table_cond *cond)
+{
+	char err[256] = "";
+	json_t *doc = json_loads(text, 0, NULL);
+	assert_non_null(doc);
+	int rc = kube_table_append_cond(t, doc, cond, err, sizeof(err));
+	if (rc != 0)
+		fail_msg("%s", err);
+	json_decref(doc);
+}
+
+static void expect_row(const struct table *t, size_t r, const char *name, const char *ready,
+		       const char *synced)
+{
+	assert_string_equal(t->rows[r].name, name);
+	assert_string_equal(t->rows[r].cells[0], name);
+	assert_string_equal(t->rows[r].cells[2], ready);
+	assert_string_equal(t->rows[r].cells[3], synced);
+}
+
+static void test_conditions_summarised(void **state)
+{
+	(void)state;
+	struct table *t = table_new();
+	struct kube_table_cond cond = {false, 0, false};
+	append_json(t, cr_page1, &cond);
+	append_json(t, cr_page2, &cond);   /* a later page repeats the server's 2 columns */
+	assert_int_equal(cond.cols, KUBE_COND_READY | KUBE_COND_SYNCED);
+	assert_true(cond.seen);
+	assert_int_equal(t->ncols, 4);
+	assert_string_equal(t->cols[2].name, "READY");
+	assert_string_equal(t->cols[3].name, "SYNCED");
+	assert_string_equal(t->cols[2].type, "string");
+	assert_int_equal(t->cols[3].priority, 0);
+	assert_int_equal(t->nrows, 4);
+	expect_row(t, 0, "ok", "True", "True");            /* True: no reason shown */
+	expect_row(t, 1, "broken", "False (Unavailable)", "False");   /* empty reason */
+	expect_row(t, 2, "fresh", "", "");                 /* no status at all */
+	expect_row(t, 3, "pending", "Unknown", "");        /* other types ignored */
+	assert_string_equal(t->rows[1].uid, "u-broken");
+	assert_string_equal(t->rows[1].namespace, "infra");
+	assert_string_equal(t->rows[3].resource_version, "44");
+	assert_string_equal(t->rows[0].cells[1], "3d");
+	table_free(t);
+}
+
+static void test_conditions_absent_columns_dropped(void **state)
+{
+	(void)state;
+	struct table *t = table_new();
+	struct kube_table_cond cond = {false, 0, false};
+	append_json(t, page1, &cond);   /* Deployments: objects without Synced, metadata only */
+	assert_false(cond.seen);
+	/* The server already shows "Ready": only SYNCED was added. */
+	assert_int_equal(cond.cols, KUBE_COND_SYNCED);
+	assert_int_equal(t->ncols, 5);
+	assert_string_equal(t->cols[4].name, "SYNCED");
+	assert_string_equal(t->rows[0].cells[4], "");
+	kube_table_drop_cond(t, cond.cols);
+	assert_int_equal(t->ncols, 4);
+	assert_string_equal(t->cols[3].name, "Containers");
+	assert_string_equal(t->rows[0].cells[3], "nginx");
+	/* Rows added after the drop have the server's columns only. */
+	append_json(t, page2, NULL);
+	assert_int_equal(t->nrows, 2);
+	assert_string_equal(t->rows[1].cells[3], "app");
+	assert_int_equal(kube_cond_count(KUBE_COND_ALL), 2);
+	assert_int_equal(kube_cond_count(0), 0);
+	table_free(t);
+}
+
+/* Watch events: the first carries the server's columnDefinitions, later ones none; both
+ * fill the decided condition columns. */
+static void test_conditions_fixed_for_watch_events(void **state)
+{
+	(void)state;
+	struct table *t = table_new();
+	table_add_column(t, "Name", "string", "name", 0);
+	table_add_column(t, "Age", "date", "", 0);
+	table_add_column(t, "READY", "string", "", 0);
+	table_add_column(t, "SYNCED", "string", "", 0);
+	struct kube_table_cond cond = {true, KUBE_COND_ALL, false};
+	append_json(t, cr_page1, &cond);
+	static const char later[] =
+		"{\"kind\":\"Table\",\"metadata\":{\"resourceVersion\":\"60\"},\"rows\":[{\"cells\":"
+		"[\"ok\",\"3d\"],\"object\":{\"metadata\":{\"name\":\"ok\",\"uid\":\"u-ok\"},"
+		"\"status\":{\"conditions\":[{\"type\":\"Ready\",\"status\":\"False\",\"reason\":"
+		"\"Bad\\u001b[2J\"}]}}}]}";
+	append_json(t, later, &cond);
+	assert_int_equal(t->ncols, 4);
+	assert_int_equal(t->nrows, 3);
+	expect_row(t, 0, "ok", "True", "True");
+	expect_row(t, 2, "ok", "False (Bad^[[2J)", "");   /* sanitised like every cell */
+	assert_int_equal(cond.cols, KUBE_COND_ALL);        /* fixed: never re-decided */
+	/* A Table with another number of server columns is still refused. */
+	json_t *bad = json_loads("{\"kind\":\"Table\",\"columnDefinitions\":[{\"name\":\"A\"},"
+				 "{\"name\":\"B\"},{\"name\":\"C\"},{\"name\":\"D\"}],\"rows\":[]}",
+				 0, NULL);
+	char err[256] = "";
+	assert_int_equal(kube_table_append_cond(t, bad, &cond, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "expected 2"));
+	json_decref(bad);
+	table_free(t);
+}
+
+static void test_conditions_list_fallback(void **state)
+{
+	(void)state;
+	struct table *t = table_new();
+	struct kube_table_cond cond = {false, 0, false};
+	append_json(t, "{\"kind\":\"BucketList\",\"items\":[{\"metadata\":{\"name\":\"b1\"},"
+		       "\"status\":{\"conditions\":[{\"type\":\"Synced\",\"status\":\"False\","
+		       "\"reason\":\"ReconcileError\"}]}}]}", &cond);
+	assert_true(cond.seen);
+	assert_int_equal(t->ncols, 3);
+	assert_string_equal(t->rows[0].cells[0], "b1");
+	assert_string_equal(t->rows[0].cells[1], "");
+	assert_string_equal(t->rows[0].cells[2], "False (ReconcileError)");
+	json_t *obj = json_loads("{\"status\":{\"conditions\":[{\"type\":\"Ready\",\"status\":"
+				 "\"True\"}]}}", 0, NULL);
+	char *ready = kube_table_condition(obj, "Ready");
+	char *synced = kube_table_condition(obj, "Synced");
+	assert_string_equal(ready, "True");
+	assert_string_equal(synced, "");
+	free(ready);
+	free(synced);
+	json_decref(obj);
+	table_free(t);
+}
+
 static void expect_cell(const char *json, const char *want)
 {
 	json_t *v = json_loads(json, JSON_DECODE_ANY, NULL);
@@ -190,6 +351,10 @@ int main(void)
 		cmocka_unit_test(test_watch_event_table_without_columns),
 		cmocka_unit_test(test_list_fallback),
 		cmocka_unit_test(test_cell_rendering_like_kubectl),
+		cmocka_unit_test(test_conditions_summarised),
+		cmocka_unit_test(test_conditions_absent_columns_dropped),
+		cmocka_unit_test(test_conditions_fixed_for_watch_events),
+		cmocka_unit_test(test_conditions_list_fallback),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
