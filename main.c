@@ -5,10 +5,13 @@
 #include <string.h>
 
 #include "core/args.h"
+#include "views/console.h"
 #include "views/get.h"
 
 static const char usage[] =
 	"usage: opsdeck [global flags] [command] [args]\n"
+	"\n"
+	"Without a command, opsdeck opens the interactive console (press ? in it for help).\n"
 	"\n"
 	"commands:\n"
 	"  get KIND [NAME...] [-n NS | -A] [-l SELECTOR] [--field-selector S] [-o table|wide|json|name]\n"
@@ -48,9 +51,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "opsdeck: unknown command \"%s\"\n%s", rest[0], usage);
 		rc = 2;
 	} else {
-		fprintf(stderr, "opsdeck: the interactive console is not built yet; "
-				"try \"opsdeck get pods -A\"\n%s", usage);
-		rc = 2;
+		rc = console_run(&g);
 	}
 	args_global_free(&g);
 	free(rest);

@@ -305,7 +305,9 @@ static void disc_finish(struct kube_call *call)
 	struct disc_fetch *f = call->step;
 	call->step = NULL;
 	call->step_free = NULL;
-	if (!f->err && f->d) {
+	/* Two fetches may overlap (a probe and a first list): the first answer stays, since
+	 * callers already hold pointers into it; the later copy is dropped. */
+	if (!f->err && f->d && !kube_client_discovery(call->kc)) {
 		kube_client_set_discovery(call->kc, f->d);
 		f->d = NULL;
 	}

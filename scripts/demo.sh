@@ -1,6 +1,7 @@
 #!/bin/sh
-# make demo: starts opsdeck-sandbox in a fresh state directory and shows how to reach it;
-# stops the sandbox on exit. Usage: scripts/demo.sh BUILD_DIR
+# make demo: starts opsdeck-sandbox in a fresh state directory and the console on it; stops
+# the sandbox when the console exits. Without a terminal (CI, a pipe) it only prints how to
+# reach the sandbox and waits for stdin to close. Usage: scripts/demo.sh BUILD_DIR
 BUILD=${1:-build}
 STATE=${OPSDECK_DEMO_DIR:-$(mktemp -d /tmp/opsdeck-demo.XXXXXX)}
 "$BUILD/opsdeck-sandbox" --state-dir "$STATE" &
@@ -15,18 +16,22 @@ while [ ! -f "$STATE/ready" ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
+export KUBECONFIG="$STATE/kubeconfig"
+if [ -t 0 ] && [ -t 1 ]; then
+	# the console on the sandbox; q quits it and the sandbox with it
+	"$BUILD/opsdeck"
+	rc=$?
+	echo "opsdeck exited ($rc); the sandbox stops now. State was in $STATE."
+	exit "$rc"
+fi
 cat <<MSG
 opsdeck-sandbox is serving at $(cat "$STATE/ready") (state in $STATE).
 
   export KUBECONFIG=$STATE/kubeconfig
-  $BUILD/opsdeck get pods -A            # opsdeck's batch mode
+  $BUILD/opsdeck                          # the console (press ? in it for help)
+  $BUILD/opsdeck get pods -A              # opsdeck's batch mode
   kubectl get deploy -A -o wide           # the real kubectl works too
-  kubectl config get-contexts             # one context per cluster, plus *-viewer (read-only)
 
-The console itself is not built yet. Press Ctrl-C (or close stdin) to stop the sandbox.
+No terminal here, so the console was not started. Close stdin to stop the sandbox.
 MSG
-if [ -t 0 ]; then
-	wait "$pid"
-else
-	cat >/dev/null   # non-interactive: stop when stdin closes
-fi
+cat >/dev/null   # non-interactive: stop when stdin closes

@@ -1,0 +1,92 @@
+/* The console's state, shared by its files (console.c: setup, stack and frames;
+ * console_input.c: `:` commands, completion and filters; console_confirm.c: action
+ * dialogs). Views use views/console.h only. */
+#ifndef OPSDECK_VIEWS_CONSOLE_INTERNAL_H
+#define OPSDECK_VIEWS_CONSOLE_INTERNAL_H
+
+#include "views/console.h"
+
+#include "clients/http.h"
+#include "clients/kubeconfig.h"
+#include "core/config.h"
+#include "core/jobs.h"
+#include "tui/dialog.h"
+#include "tui/prompt.h"
+#include "tui/screen.h"
+#include "tui/theme.h"
+#include "views/session.h"
+
+/* Views beyond this depth push the oldest (above the first) out. */
+#define CONSOLE_MAX_VIEWS 24
+
+enum console_prompt_mode { CONSOLE_PROMPT_NONE, CONSOLE_PROMPT_COMMAND, CONSOLE_PROMPT_FILTER };
+
+/* An action waiting in a dialog. */
+struct console_pending {
+	struct action a;                /* strings below are owned copies */
+	char *context, *cluster, *namespace, *kind, *name, *detail;
+	enum action_verdict verdict;
+	struct console_performer performer;
+	bool asked_replicas;            /* ACTION_SCALE: the count is known */
+};
+
+struct console {
+	const struct global_opts *opts;
+	struct loop *loop;
+	struct http *http;
+	struct jobs *jobs;
+	struct kubeconfig *kcfg;
+	struct config *config;
+	char *favourites_path;
+	struct session *session;
+	struct keymap *keymap;
+	struct theme *theme;
+	struct action_gate gate;
+	struct screen *screen;
+
+	WINDOW *header, *crumbs, *body, *flash, *footer;
+	int rows, cols;
+
+	struct view *stack[CONSOLE_MAX_VIEWS];
+	size_t depth;
+
+	char *context;
+	char *namespace;                /* "" = all namespaces */
+
+	char *flash_text;
+	enum chrome_flash flash_level;
+
+	struct prompt *prompt;
+	enum console_prompt_mode prompt_mode;
+	struct prompt_history *command_history, *filter_history;
+
+	struct dialog *dialog;
+	struct console_pending *pending;
+
+	unsigned dirty;                 /* enum view_change bits for the next frame */
+	long long countdown_timer;      /* header retry countdown; 0 when none */
+	char **namespace_names;         /* completion: the current cluster's namespaces */
+	size_t nnamespace_names;
+	struct kube_call *namespace_call;
+};
+
+/* Schedules a frame with these enum view_change bits. */
+void console_dirty(struct console *c, unsigned change);
+struct view *console_top(const struct console *c);
+
+/* console_input.c */
+void console_prompt_open_command(struct console *c);
+/* Feeds a key to the open prompt. */
+void console_prompt_key(struct console *c, int key, bool fkey);
+void console_prompt_close(struct console *c);
+/* Runs a `:` command line; false (flashed) when it named nothing. */
+bool console_run_command(struct console *c, const char *line);
+/* Refreshes the namespace names used by completion (one list, in the background). */
+void console_fetch_namespaces(struct console *c);
+void console_namespace_names_free(struct console *c);
+
+/* console_confirm.c */
+void console_dialog_key(struct console *c, int key, bool fkey);
+void console_pending_free(struct console *c);
+
+#endif
