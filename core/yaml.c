@@ -46,6 +46,14 @@ static bool is_plain(const yaml_event_t *ev)
 	return ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !ev->data.scalar.tag;
 }
 
+/* YAML 1.1 merge key: only a plain, untagged "<<" is one; '<<' or "<<" is an ordinary
+ * key that happens to read "<<" (what an emitter writes for a JSON key "<<"). */
+static bool is_merge_key(const yaml_event_t *ev)
+{
+	return ev->type == YAML_SCALAR_EVENT && is_plain(ev) && ev->data.scalar.length == 2 &&
+	       memcmp(ev->data.scalar.value, "<<", 2) == 0;
+}
+
 static json_t *scalar_value(const yaml_event_t *ev)
 {
 	const char *s = (const char *)ev->data.scalar.value;
@@ -139,6 +147,7 @@ static json_t *read_mapping(struct reader *r, yaml_event_t *start)
 			return obj;
 		}
 		yaml_mark_t kmark = kev.start_mark;
+		bool merge = is_merge_key(&kev);
 		json_t *key = read_node(r, &kev);
 		yaml_event_delete(&kev);
 		if (!key)
@@ -162,7 +171,7 @@ static json_t *read_mapping(struct reader *r, yaml_event_t *start)
 			free(keystr);
 			goto bad;
 		}
-		if (strcmp(keystr, "<<") == 0) {
+		if (merge) {
 			bool ok = merge_into(obj, value);
 			json_decref(value);
 			free(keystr);

@@ -60,6 +60,51 @@ static void test_sequences_anchors_and_merge(void **state)
 	json_decref(docs);
 }
 
+/* Only a plain << merges (YAML 1.1); quoted, it is an ordinary key, as an emitter
+ * writes a JSON object's "<<" key. */
+static void test_quoted_merge_key_is_an_ordinary_key(void **state)
+{
+	(void)state;
+	char err[256] = "";
+	json_t *docs = parse("a: {'<<': 1}\nb: {\"<<\": {x: 1}}\nc:\n  '<<': [1]\n  y: 2\n",
+			     err, sizeof(err));
+	assert_non_null(docs);
+	json_t *d = json_array_get(docs, 0);
+	json_t *a = json_object_get(d, "a");
+	assert_int_equal(json_object_size(a), 1);
+	assert_int_equal(json_integer_value(json_object_get(a, "<<")), 1);
+	json_t *b = json_object_get(d, "b");
+	assert_int_equal(json_object_size(b), 1);
+	assert_null(json_object_get(b, "x"));
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(b, "<<"), "x")), 1);
+	json_t *c = json_object_get(d, "c");
+	assert_int_equal(json_array_size(json_object_get(c, "<<")), 1);
+	assert_int_equal(json_integer_value(json_object_get(c, "y")), 2);
+	json_decref(docs);
+}
+
+static void test_plain_merge_key_merges(void **state)
+{
+	(void)state;
+	char err[256] = "";
+	/* a list of mappings merges in order, the first wins; the mapping's own keys win */
+	json_t *docs = parse("p: &p {x: 1, y: 1}\nq: &q {y: 2, z: 2}\n"
+			     "m:\n  <<: [*p, *q]\n  z: 3\n", err, sizeof(err));
+	assert_non_null(docs);
+	json_t *m = json_object_get(json_array_get(docs, 0), "m");
+	assert_int_equal(json_object_size(m), 3);
+	assert_null(json_object_get(m, "<<"));
+	assert_int_equal(json_integer_value(json_object_get(m, "x")), 1);
+	assert_int_equal(json_integer_value(json_object_get(m, "y")), 1);
+	assert_int_equal(json_integer_value(json_object_get(m, "z")), 3);
+	json_decref(docs);
+
+	/* a plain << with a scalar is still an error, reported at the key */
+	docs = parse("a: 1\nb:\n  <<: 1\n", err, sizeof(err));
+	assert_null(docs);
+	assert_non_null(strstr(err, "t.yaml:3:3: merge key '<<' needs a mapping"));
+}
+
 static void test_json_is_yaml_and_bom_skipped(void **state)
 {
 	(void)state;
@@ -109,6 +154,8 @@ int main(void)
 		cmocka_unit_test(test_scalar_types),
 		cmocka_unit_test(test_multiple_documents_and_empty_ones),
 		cmocka_unit_test(test_sequences_anchors_and_merge),
+		cmocka_unit_test(test_quoted_merge_key_is_an_ordinary_key),
+		cmocka_unit_test(test_plain_merge_key_merges),
 		cmocka_unit_test(test_json_is_yaml_and_bom_skipped),
 		cmocka_unit_test(test_syntax_error_names_line_and_column),
 		cmocka_unit_test(test_unknown_alias_is_an_error),
