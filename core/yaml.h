@@ -9,7 +9,8 @@
  * returns them as a new JSON array, or NULL with err set to "NAME:LINE:COL: problem".
  * name labels errors (a file path). Plain scalars become null, booleans, integers or
  * reals where YAML says so; quoted scalars stay strings. Anchors and aliases are
- * resolved; a leading UTF-8 byte order mark is skipped. */
+ * resolved, and a plain `<<` key merges mappings (a quoted one is an ordinary key); a
+ * leading UTF-8 byte order mark is skipped. */
 json_t *yaml_parse_documents(const char *name, const char *text, size_t len, char *err,
 			     size_t errlen);
 /* Same, reading the file at path. */

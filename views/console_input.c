@@ -225,6 +225,18 @@ static size_t split_words(char *line, char **words, size_t cap)
 	return n;
 }
 
+/* True when ns is one of the cluster's namespaces, or when they are not known yet (the
+ * list is still loading, or listing namespaces is forbidden): then the table will say. */
+static bool namespace_known(const struct console *c, const char *ns)
+{
+	if (!c->nnamespace_names)
+		return true;
+	for (size_t i = 0; i < c->nnamespace_names; i++)
+		if (strcmp(c->namespace_names[i], ns) == 0)
+			return true;
+	return false;
+}
+
 static bool run_view_command(struct console *c, const struct view_entry *e, char **words,
 			     size_t n)
 {
@@ -233,6 +245,10 @@ static bool run_view_command(struct console *c, const struct view_entry *e, char
 	if (e->ops == &namespaces_view_ops && n > 1) {
 		const char *ns = strcmp(words[1], "all") == 0 || strcmp(words[1], "-A") == 0
 					 ? "" : words[1];
+		if (*ns && !namespace_known(c, ns)) {
+			console_flash(c, CHROME_FLASH_ERROR, "namespaces \"%s\" not found", ns);
+			return false;
+		}
 		console_set_namespace(c, ns);
 		struct view *top = console_top(c);
 		if (top && top->ops->resume)
