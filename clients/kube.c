@@ -203,6 +203,11 @@ struct loop *kube_client_loop(const struct kube_client *kc)
 	return kc->loop;
 }
 
+struct http *kube_client_http(const struct kube_client *kc)
+{
+	return kc->http;
+}
+
 void kube_client_set_discovery(struct kube_client *kc, struct kube_discovery *disc)
 {
 	if (kc->disc != disc)

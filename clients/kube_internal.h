@@ -67,6 +67,8 @@ void kube_call_end(struct kube_call *call);
 void kube_call_forget(struct kube_call *call, const struct kube_req *req);
 
 struct loop *kube_client_loop(const struct kube_client *kc);
+/* The shared HTTP layer (to ask whether it is read-only before a chain of calls). */
+struct http *kube_client_http(const struct kube_client *kc);
 void kube_client_set_discovery(struct kube_client *kc, struct kube_discovery *disc);
 
 /* ---- discovery (kube_discovery.c) ---- */

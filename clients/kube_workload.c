@@ -419,11 +419,16 @@ struct kube_call *kube_rollout_undo(struct kube_client *kc, const struct kube_re
 	if (strcmp(r->group, "apps") || strcmp(r->kind, "Deployment"))
 		return action_fail_later(call,
 					 xstrdup("rollout undo is supported for deployments only"));
-	/* A dry-run PATCH instead of a GET: see kube_workload.h. */
 	struct action_op *op = call->op;
-	char *path = xasprintf("%s?dryRun=All", op->path);
-	action_send(call, "PATCH", path, "{}", "application/merge-patch+json",
-		    undo_on_deployment);
-	free(path);
+	if (http_read_only(kube_client_http(kc))) {
+		/* the chain ends in a PATCH: refuse it before its reads, word it as http
+		 * would refuse that PATCH */
+		const char *server = kube_client_server(kc);
+		const char *host = server ? strstr(server, "://") : NULL;
+		const char *prefix = host ? strchr(host + 3, '/') : NULL;
+		return action_fail_later(call, xasprintf("read-only mode: refusing PATCH %s%s",
+							 prefix ? prefix : "", op->path));
+	}
+	action_send(call, "GET", op->path, NULL, NULL, undo_on_deployment);
 	return call;
 }

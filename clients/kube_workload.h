@@ -52,10 +52,8 @@ struct kube_call *kube_delete(struct kube_client *kc, const struct kube_resource
  * revision-bookkeeping ones kept, the rest from the ReplicaSet, e.g. change-cause).
  * The controller then rolls back by reusing the old ReplicaSet.
  *
- * The deployment is fetched with a dry-run PATCH (an empty merge patch, dryRun=All)
- * rather than a GET: it answers with the object and stores nothing, and as a mutating
- * request it is refused by read-only http before anything is sent, so in read-only mode
- * no request of the chain reaches the server.
+ * In read-only mode it fails at once, before its reads, with the message http gives for
+ * the final PATCH, so no request of the chain reaches the server.
  *
  * Fails, without patching, with kubectl's messages:
  *   rollout undo is supported for deployments only        (another kind; no request)
