@@ -75,6 +75,20 @@ void table_set_cell(struct table_row *row, size_t col, const char *value)
 	row->cells[col] = xstrdup(value ? value : "");
 }
 
+static void replace_string(char **slot, const char *value)
+{
+	free(*slot);
+	*slot = xstrdup(value ? value : "");
+}
+
+void table_set_identity(struct table_row *row, const char *namespace, const char *name,
+			const char *uid)
+{
+	replace_string(&row->namespace, namespace);
+	replace_string(&row->name, name);
+	replace_string(&row->uid, uid);
+}
+
 int table_column_index(const struct table *t, const char *name)
 {
 	for (size_t c = 0; c < t->ncols; c++)

@@ -38,6 +38,9 @@ void table_add_column(struct table *t, const char *name, const char *type, const
 /* Appends a row with ncols empty cells and returns it for the caller to fill. */
 struct table_row *table_add_row(struct table *t);
 void table_set_cell(struct table_row *row, size_t col, const char *value);
+/* Replaces the row's identity (copied; NULL becomes ""), for tables built by hand. */
+void table_set_identity(struct table_row *row, const char *namespace, const char *name,
+			const char *uid);
 /* Index of the column named name (case-insensitive), or -1. */
 int table_column_index(const struct table *t, const char *name);
 /* Moves all rows of src to the end of dst (columns must match); src keeps its columns. */

@@ -52,9 +52,7 @@ static void contexts_fill(struct contexts_view *cv)
 				       cl->error};
 		for (size_t k = 0; k < sizeof cells / sizeof cells[0]; k++)
 			table_set_cell(r, k, cells[k] ? cells[k] : "");
-		r->name = xstrdup(cl->ctx->name);
-		r->namespace = xstrdup("");
-		r->uid = xstrdup(cl->ctx->name);
+		table_set_identity(r, "", cl->ctx->name, cl->ctx->name);
 	}
 	store_sync(cv->store, t);
 }

@@ -1,5 +1,6 @@
 /* The related view (`x`): what the selected object points at or is pointed at by (its
  * owner, its pods, its node, its ReplicaSets ...), one row each; Enter opens one. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,9 +54,9 @@ static void fill(struct related_view *rv)
 		const char *cells[] = {l->title, l->resource, l->namespace, sel};
 		for (size_t k = 0; k < 4; k++)
 			table_set_cell(r, k, cells[k] ? cells[k] : "");
-		r->name = xstrdup(l->title ? l->title : "");
-		r->namespace = xstrdup("");
-		r->uid = xasprintf("%zu", i);
+		char uid[32];
+		snprintf(uid, sizeof uid, "%zu", i);
+		table_set_identity(r, "", l->title, uid);
 	}
 	store_sync(rv->store, t);
 }

@@ -164,6 +164,24 @@ static void test_added_and_deleted(void **state)
 	store_free(s);
 }
 
+/* Hand-built tables (the contexts view) set identity with table_set_identity: the
+ * store then finds rows by it. */
+static void test_hand_built_identity(void **state)
+{
+	(void)state;
+	struct table *t = table_new();
+	table_add_column(t, "Name", "string", "name", 0);
+	struct table_row *r = table_add_row(t);
+	table_set_cell(r, 0, "ops");
+	table_set_identity(r, NULL, "ops", "ctx-ops");
+	assert_string_equal(r->namespace, "");
+	struct store *s = store_new(NULL);
+	store_sync(s, t);
+	assert_non_null(store_row_find(s, "ctx-ops", NULL, NULL));
+	assert_null(store_row_find(s, "ctx-dev", NULL, NULL));
+	store_free(s);
+}
+
 static void test_identity_without_uid(void **state)
 {
 	(void)state;
@@ -311,6 +329,7 @@ int main(void)
 		cmocka_unit_test(test_modified_updates_in_place),
 		cmocka_unit_test(test_added_and_deleted),
 		cmocka_unit_test(test_identity_without_uid),
+		cmocka_unit_test(test_hand_built_identity),
 		cmocka_unit_test(test_event_before_sync_and_short_rows),
 		cmocka_unit_test(test_connection_state),
 		cmocka_unit_test(test_many_deletes_keep_lookup),
