@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/envname.h"
 #include "core/sanitize.h"
 #include "core/xalloc.h"
 #include "tui/chrome.h"
@@ -246,12 +247,14 @@ static void console_layout(struct screen *s, int rows, int cols, void *ud)
 	c->dirty |= VIEW_FULL | VIEW_CHROME;
 }
 
+/* The header colour of a context, from the environment its name says it is in. */
 static enum theme_element context_environment(const char *context)
 {
-	if (strstr(context, "prod") || strstr(context, "prd"))
-		return THEME_ENV_PRODUCTION;
-	if (strstr(context, "uat") || strstr(context, "pre") || strstr(context, "stag"))
-		return THEME_ENV_STAGING;
+	switch (envname_classify(context)) {
+	case ENVNAME_PRODUCTION: return THEME_ENV_PRODUCTION;
+	case ENVNAME_STAGING: return THEME_ENV_STAGING;
+	case ENVNAME_OTHER: break;
+	}
 	return THEME_HEADER_CONTEXT;
 }
 
