@@ -31,9 +31,17 @@ struct config_fav {
 	size_t n, cap;
 };
 
+/* A named set of clusters for `@NAME`: its members joined with commas. */
+struct config_cluster_set {
+	char *name;
+	char *members;
+};
+
 struct config {
 	char *theme;
 	int coalesce_ms;
+	struct config_cluster_set *sets;
+	size_t nsets, sets_cap;
 	struct config_entry *entries;
 	size_t nentries, entries_cap;
 	struct config_fav *favs;
@@ -65,6 +73,11 @@ void config_free(struct config *c)
 {
 	if (!c)
 		return;
+	for (size_t i = 0; i < c->nsets; i++) {
+		free(c->sets[i].name);
+		free(c->sets[i].members);
+	}
+	free(c->sets);
 	for (size_t i = 0; i < c->nentries; i++) {
 		free(c->entries[i].pattern);
 		free(c->entries[i].theme);
@@ -178,6 +191,37 @@ static bool read_contexts(struct config *c, json_t *arr, const char *name, char 
 	return true;
 }
 
+/* cluster_sets: {NAME: [context or glob, ...]} */
+static bool read_cluster_sets(struct config *c, json_t *obj, const char *name, char *err,
+			      size_t errlen)
+{
+	const char *k;
+	json_t *v;
+	char key[200];
+	if (!json_is_object(obj))
+		return bad(err, errlen, name, "cluster_sets", "expected a mapping of names to lists");
+	json_object_foreach(obj, k, v) {
+		snprintf(key, sizeof(key), "cluster_sets.%s", k);
+		if (!json_is_array(v) || json_array_size(v) == 0)
+			return bad(err, errlen, name, key, "expected a list of contexts or globs");
+		struct strbuf sb = STRBUF_INIT;
+		size_t i;
+		json_t *m;
+		json_array_foreach(v, i, m) {
+			const char *member = json_string_value(m);
+			if (!member || !*member || strchr(member, ',')) {
+				strbuf_free(&sb);
+				snprintf(key, sizeof(key), "cluster_sets.%s[%zu]", k, i);
+				return bad(err, errlen, name, key, "expected a context name or glob");
+			}
+			strbuf_printf(&sb, "%s%s", i ? "," : "", member);
+		}
+		c->sets = xgrow(c->sets, &c->sets_cap, c->nsets + 1, sizeof(*c->sets));
+		c->sets[c->nsets++] = (struct config_cluster_set){xstrdup(k), strbuf_detach(&sb)};
+	}
+	return true;
+}
+
 static bool read_document(struct config *c, json_t *doc, const char *name, char *err,
 			  size_t errlen)
 {
@@ -193,6 +237,8 @@ static bool read_document(struct config *c, json_t *doc, const char *name, char 
 			ok = read_defaults(c, v, name, err, errlen);
 		else if (strcmp(k, "contexts") == 0)
 			ok = read_contexts(c, v, name, err, errlen);
+		else if (strcmp(k, "cluster_sets") == 0)
+			ok = read_cluster_sets(c, v, name, err, errlen);
 		else
 			ok = bad(err, errlen, name, k, "unknown key");
 		if (!ok)
@@ -400,6 +446,19 @@ void config_context_get(const struct config *c, const char *context,
 const char *config_default_theme(const struct config *c)
 {
 	return c->theme;
+}
+
+const char *config_cluster_set(const struct config *c, const char *name)
+{
+	for (size_t i = 0; name && i < c->nsets; i++)
+		if (strcmp(c->sets[i].name, name) == 0)
+			return c->sets[i].members;
+	return NULL;
+}
+
+const char *config_cluster_set_name(const struct config *c, size_t i)
+{
+	return i < c->nsets ? c->sets[i].name : NULL;
 }
 
 int config_coalesce_ms(const struct config *c)

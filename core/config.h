@@ -39,6 +39,11 @@ char *config_default_path(void);
 void config_context_get(const struct config *c, const char *context,
 			struct config_context *out);
 const char *config_default_theme(const struct config *c);
+/* The members of the cluster set called name (config.yaml cluster_sets), as one
+ * comma-separated pattern ("prod-eu,prod-us,dr-*") for `@name`; NULL when none. */
+const char *config_cluster_set(const struct config *c, const char *name);
+/* The name of the i-th cluster set (completion), NULL past the last. */
+const char *config_cluster_set_name(const struct config *c, size_t i);
 /* Minimum milliseconds between frames while watch events stream in (default 50). */
 int config_coalesce_ms(const struct config *c);
 

@@ -37,6 +37,7 @@ struct screen {
 	bool ended;
 	long long frame_timer; /* 0 when no frame is scheduled */
 	long long last_frame_ms;
+	int frame_ms;          /* least time between frames */
 	unsigned long frames;
 };
 
@@ -62,9 +63,15 @@ void screen_request_frame(struct screen *s)
 	long long wait = 0;
 	if (s->frames) {
 		long long since = loop_now_ms() - s->last_frame_ms;
-		wait = since >= SCREEN_FRAME_MS ? 0 : SCREEN_FRAME_MS - since;
+		wait = since >= s->frame_ms ? 0 : s->frame_ms - since;
 	}
 	s->frame_timer = loop_timer_add(s->loop, wait, false, screen_frame_due, s);
+}
+
+void screen_set_frame_ms(struct screen *s, int ms)
+{
+	if (s)
+		s->frame_ms = ms < 0 ? 0 : ms;
 }
 
 void screen_redraw_all(struct screen *s)
@@ -232,6 +239,7 @@ struct screen *screen_open(struct loop *loop, const struct screen_options *opts,
 {
 	struct screen *s = xcalloc(1, sizeof *s);
 	s->loop = loop;
+	s->frame_ms = SCREEN_FRAME_MS;
 	s->ops = *ops;
 	s->ud = ud;
 	if (screen_open_streams(s, opts, err, errlen) != 0) {

@@ -55,6 +55,10 @@ struct screen *screen_open(struct loop *loop, const struct screen_options *opts,
  * the last one. Any number of calls before it runs make one frame. */
 void screen_request_frame(struct screen *s);
 
+/* Sets the least time between frames (config.yaml defaults.coalesce_ms); the default
+ * is SCREEN_FRAME_MS. */
+void screen_set_frame_ms(struct screen *s, int ms);
+
 /* Ctrl-L: makes the next frame repaint the whole terminal (clearok) and schedules it. */
 void screen_redraw_all(struct screen *s);
 

@@ -552,6 +552,7 @@ int console_run(const struct global_opts *g)
 		console_free(c);
 		return 2;
 	}
+	screen_set_frame_ms(c->screen, config_coalesce_ms(c->config));
 	console_apply_theme(c);
 	session_cluster_open(c->session, session_find(c->session, c->context));
 	console_open_root(c);

@@ -141,6 +141,8 @@ static void console_complete(void *ud, const char *text, struct prompt_candidate
 	} else if (!e && *typed == '@') {
 		char *at = xasprintf("%s@", head);
 		offer(out, at, typed + 1, "all");
+		for (size_t i = 0; config_cluster_set_name(c->config, i); i++)
+			offer(out, at, typed + 1, config_cluster_set_name(c->config, i));
 		complete_contexts(c, at, typed + 1, out);
 		free(at);
 	} else if (!e) {
@@ -322,7 +324,10 @@ static bool run_resource_command(struct console *c, char **words, size_t n)
 	const char *names[COMMAND_MAX_CLUSTERS];
 	struct view_args a = {.resource = rc.resource, .label_selector = rc.label_selector};
 	if (rc.clusters) {
-		size_t k = session_match(c->session, rc.clusters, clusters, COMMAND_MAX_CLUSTERS);
+		/* a named set from config.yaml, else context names and globs */
+		const char *set = config_cluster_set(c->config, rc.clusters);
+		size_t k = session_match(c->session, set ? set : rc.clusters, clusters,
+					 COMMAND_MAX_CLUSTERS);
 		if (!k) {
 			console_flash(c, CHROME_FLASH_ERROR, "no context matches \"@%s\"", rc.clusters);
 			return false;

@@ -109,6 +109,24 @@ static void test_context_rules(void **state)
 	config_free(c);
 }
 
+static void test_cluster_sets(void **state)
+{
+	(void)state;
+	char err[256];
+	struct config *c = parse("cluster_sets:\n"
+				 "  prod: [prod-eu, prod-us]\n"
+				 "  edge:\n"
+				 "    - \"edge-*\"\n", err, sizeof(err));
+	assert_non_null(c);
+	assert_string_equal(config_cluster_set(c, "prod"), "prod-eu,prod-us");
+	assert_string_equal(config_cluster_set(c, "edge"), "edge-*");
+	assert_null(config_cluster_set(c, "dev"));
+	assert_null(config_cluster_set(c, NULL));
+	assert_non_null(config_cluster_set_name(c, 1));
+	assert_null(config_cluster_set_name(c, 2));
+	config_free(c);
+}
+
 static void test_syntax_error_names_position(void **state)
 {
 	(void)state;
@@ -140,6 +158,10 @@ static void test_semantic_errors_name_key(void **state)
 		{ "\ndefaults:\n    theme: \"\"\n",
 		  "config.yaml:3:5: defaults.theme: expected a non-empty" },
 		{ "colours: 1\n", "config.yaml:1:1: colours: unknown key" },
+		{ "cluster_sets:\n  prod: prod-eu\n",
+		  "config.yaml:2:3: cluster_sets.prod: expected a list" },
+		{ "cluster_sets:\n  prod:\n    - prod-eu\n    - 'a,b'\n",
+		  "config.yaml:4:7: cluster_sets.prod[1]: expected a context" },
 		{ "- a\n", "config.yaml: (top level): expected a mapping" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -296,6 +318,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_context_rules),
+		cmocka_unit_test(test_cluster_sets),
 		cmocka_unit_test(test_syntax_error_names_position),
 		cmocka_unit_test(test_semantic_errors_name_key),
 		cmocka_unit_test(test_load_absent_and_present),

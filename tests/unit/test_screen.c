@@ -186,6 +186,19 @@ static void test_frames_coalesce_and_rate_limit(void **state)
 	int drawn = f->probe.frames - before;
 	assert_true(drawn >= 3 && drawn <= 11); /* low bound loose for loaded machines */
 	assert_int_equal(screen_frame_count(f->screen), (unsigned long)f->probe.frames);
+	/* a longer coalescing time (config.yaml) holds the next frame back longer */
+	screen_set_frame_ms(f->screen, 300);
+	run_for(f->loop, 350);
+	before = f->probe.frames;
+	screen_request_frame(f->screen);          /* long after the last: at once */
+	run_for(f->loop, 30);
+	assert_int_equal(f->probe.frames, before + 1);
+	screen_request_frame(f->screen);          /* right after one: waits 300 ms */
+	run_for(f->loop, 100);
+	assert_int_equal(f->probe.frames, before + 1);
+	run_for(f->loop, 400);
+	assert_int_equal(f->probe.frames, before + 2);
+	screen_set_frame_ms(f->screen, SCREEN_FRAME_MS);
 	drain(f->master, NULL, 0);
 }
 
