@@ -101,11 +101,5 @@ const struct view_ops help_view_ops = {
 	.private_size = sizeof(struct help_view),
 	.open = help_open,
 	.close = pager_view_close,
-	.keymap_section = pager_view_section,
-	.title = pager_view_title,
-	.status = pager_view_status,
-	.header = pager_view_header,
-	.draw = pager_view_draw,
-	.request = pager_view_request,
-	.filter = pager_view_filter,
+	PAGER_VIEW_SHARED_OPS,
 };

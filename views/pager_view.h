@@ -26,6 +26,16 @@ void pager_view_init(struct pager_view *pv, enum pager_syntax syntax, const char
 /* Frees the shared part. */
 void pager_view_close(struct view *v);
 
+/* The ops every text view shares, spread into its struct view_ops after its own. */
+#define PAGER_VIEW_SHARED_OPS                 \
+	.keymap_section = pager_view_section, \
+	.title = pager_view_title,            \
+	.status = pager_view_status,          \
+	.header = pager_view_header,          \
+	.draw = pager_view_draw,              \
+	.request = pager_view_request,        \
+	.filter = pager_view_filter
+
 /* Ops to put in a text view's struct view_ops. */
 const char *pager_view_section(const struct view *v);
 const char *pager_view_title(const struct view *v);

@@ -527,19 +527,23 @@ static unsigned resource_resume(struct view *v)
 	return VIEW_SAME;
 }
 
+/* What the resource and namespaces views share: everything but how they open. */
+#define RESOURCE_TABLE_OPS                  \
+	.close = resource_close,            \
+	.keymap_section = resource_section, \
+	.title = resource_title,            \
+	.status = resource_status,          \
+	.header = resource_header,          \
+	.draw = resource_draw,              \
+	.request = resource_request,        \
+	.filter = resource_filter,          \
+	.resume = resource_resume
+
 const struct view_ops resource_view_ops = {
 	.name = "resource",
 	.private_size = sizeof(struct resource_view),
 	.open = resource_open,
-	.close = resource_close,
-	.keymap_section = resource_section,
-	.title = resource_title,
-	.status = resource_status,
-	.header = resource_header,
-	.draw = resource_draw,
-	.request = resource_request,
-	.filter = resource_filter,
-	.resume = resource_resume,
+	RESOURCE_TABLE_OPS,
 };
 
 /* The namespaces view: the same table on "namespaces". */
@@ -556,13 +560,5 @@ const struct view_ops namespaces_view_ops = {
 	.name = "namespaces",
 	.private_size = sizeof(struct resource_view),
 	.open = namespaces_open,
-	.close = resource_close,
-	.keymap_section = resource_section,
-	.title = resource_title,
-	.status = resource_status,
-	.header = resource_header,
-	.draw = resource_draw,
-	.request = resource_request,
-	.filter = resource_filter,
-	.resume = resource_resume,
+	RESOURCE_TABLE_OPS,
 };
