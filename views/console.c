@@ -460,7 +460,11 @@ static int console_load_files(struct console *c, char *err, size_t errlen)
 	if (kubeconfig_load(c->opts->kubeconfig, &c->kcfg, err, errlen) < 0)
 		return -1;
 	if (c->kcfg->ncontexts == 0) {
-		snprintf(err, errlen, "the kubeconfig has no contexts (opsdeck needs at least one)");
+		bool read_some = c->kcfg->files && c->kcfg->files[0];
+		snprintf(err, errlen, "%s: opsdeck needs at least one context; name a kubeconfig "
+			 "with --kubeconfig or KUBECONFIG, or try the sandbox: make demo",
+			 read_some ? "the kubeconfig has no contexts"
+				   : "no kubeconfig found (KUBECONFIG, ~/.kube/config)");
 		return -1;
 	}
 	const char *ctx = c->opts->context ? c->opts->context : c->kcfg->current_context;
