@@ -18,6 +18,7 @@ LIB_SRC   = $(wildcard core/*.c clients/*.c tui/*.c views/*.c)
 CORE_SRC  = $(wildcard core/*.c)
 SBX_SRC   = $(filter-out sandbox/main.c,$(wildcard sandbox/*.c))
 TEST_SRC  = $(wildcard tests/unit/test_*.c)
+SUPPORT_SRC = $(wildcard tests/support/*.c)
 
 EMBED_SRC = $(sort $(wildcard keymaps/*.yaml themes/*.yaml))
 
@@ -25,6 +26,7 @@ LIB_OBJ   = $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/embedded.o
 CORE_OBJ  = $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
 SBX_OBJ   = $(SBX_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_BIN  = $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+SUPPORT_OBJ = $(SUPPORT_SRC:%.c=$(BUILD)/obj/%.o)
 
 .SECONDARY:
 .PHONY: all deps test unit integration kubectl-suite asan demo clean bench fuzz
@@ -55,7 +57,7 @@ $(BUILD)/opsdeck: $(BUILD)/obj/main.o $(BUILD)/libopsdeck.a
 $(BUILD)/opsdeck-sandbox: $(BUILD)/obj/sandbox/main.o $(BUILD)/libsandbox.a
 	$(CC) $(SANITIZE) -o $@ $^ $(LDLIBS_SANDBOX)
 
-$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/libsandbox.a $(BUILD)/libopsdeck.a
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(SUPPORT_OBJ) $(BUILD)/libsandbox.a $(BUILD)/libopsdeck.a
 	@mkdir -p $(dir $@)
 	$(CC) $(SANITIZE) -o $@ $^ $(LDLIBS_TEST)
 

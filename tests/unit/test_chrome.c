@@ -5,95 +5,22 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <locale.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <wchar.h>
 #include <cmocka.h>
 
+#include "tests/support/curses_test.h"
 #include "tui/chrome.h"
 #include "tui/glyphs.h"
-#include "tui/theme.h"
-
-static SCREEN *screen;
-static FILE *term_out, *term_in;
-static int pipe_fds[2];
-static struct theme *mono;
 
 static int group_setup(void **state)
 {
-	(void)state;
-	setlocale(LC_ALL, "C.UTF-8");
-	glyphs_use_utf8(true);
-	if (pipe(pipe_fds) != 0)
-		return -1;
-	term_out = fopen("/dev/null", "w");
-	term_in = fdopen(pipe_fds[0], "r");
-	use_env(FALSE);
-	screen = newterm("xterm-256color", term_out, term_in);
-	if (!screen)
-		return -1;
-	resize_term(30, 220);
-	char err[256];
-	mono = theme_load("mono", "/nonexistent", err, sizeof err);
-	if (!mono)
-		return -1;
-	theme_apply(mono, false);
-	return 0;
+	return curses_test_setup(state, 30, 220, "mono");
 }
 
-static int group_teardown(void **state)
-{
-	(void)state;
-	theme_free(mono);
-	endwin();
-	delscreen(screen);
-	fclose(term_out);
-	fclose(term_in);
-	close(pipe_fds[1]);
-	return 0;
-}
-
-/* The whole row 0 of w as UTF-8, trailing spaces kept. */
+/* The whole row 0 of w as UTF-8, trailing spaces kept: every chrome bar is one line. */
 static char *row_text(WINDOW *w, char *buf, size_t cap)
 {
-	wchar_t wbuf[256];
-	int n = mvwinnwstr(w, 0, 0, wbuf, getmaxx(w));
-	assert_true(n >= 0);
-	wbuf[n] = 0;
-	assert_true(wcstombs(buf, wbuf, cap) != (size_t)-1);
-	return buf;
-}
-
-static void rtrim(char *s)
-{
-	size_t n = strlen(s);
-	while (n > 0 && s[n - 1] == ' ')
-		s[--n] = '\0';
-}
-
-static attr_t cell_attrs(WINDOW *w, int x)
-{
-	cchar_t cc;
-	wchar_t wch[CCHARW_MAX + 1];
-	attr_t attrs;
-	short pair;
-	assert_int_equal(mvwin_wch(w, 0, x, &cc), OK);
-	getcchar(&cc, wch, &attrs, &pair, NULL);
-	return attrs & (A_BOLD | A_REVERSE | A_UNDERLINE | A_DIM);
-}
-
-static short cell_pair(WINDOW *w, int x)
-{
-	cchar_t cc;
-	wchar_t wch[CCHARW_MAX + 1];
-	attr_t attrs;
-	short pair;
-	assert_int_equal(mvwin_wch(w, 0, x, &cc), OK);
-	getcchar(&cc, wch, &attrs, &pair, NULL);
-	return pair;
+	return curses_test_text(w, 0, 0, -1, buf, cap);
 }
 
 static struct chrome_header sample_header(void)
@@ -127,12 +54,13 @@ static void test_header_wide(void **state)
 	/* the connection state right-aligned, with its detail */
 	const char *right = "retrying in 4s: connection refused";
 	assert_string_equal(buf + strlen(buf) - strlen(right), right);
-	assert_int_equal(cell_attrs(w, 200 - 34), A_REVERSE | A_BOLD); /* connection-retry */
-	assert_int_equal(cell_attrs(w, 0), A_REVERSE);                  /* header */
-	assert_int_equal(cell_attrs(w, 14), A_REVERSE | A_BOLD);        /* the context */
-	assert_int_equal(cell_attrs(w, 120), A_REVERSE);                /* padding */
+	/* connection-retry, header, the context, padding */
+	assert_int_equal(curses_test_attrs(w, 0, 200 - 34), A_REVERSE | A_BOLD);
+	assert_int_equal(curses_test_attrs(w, 0, 0), A_REVERSE);
+	assert_int_equal(curses_test_attrs(w, 0, 14), A_REVERSE | A_BOLD);
+	assert_int_equal(curses_test_attrs(w, 0, 120), A_REVERSE);
 	char *badge = strstr(buf, "[READ-ONLY]");
-	assert_int_equal(cell_attrs(w, (int)(badge - buf)), A_BOLD | A_UNDERLINE);
+	assert_int_equal(curses_test_attrs(w, 0, (int)(badge - buf)), A_BOLD | A_UNDERLINE);
 
 	/* no badge when not read-only; a production context in its environment style */
 	h.readonly = false;
@@ -141,8 +69,8 @@ static void test_header_wide(void **state)
 	chrome_draw_header(w, &h);
 	row_text(w, buf, sizeof buf);
 	assert_null(strstr(buf, "READ-ONLY"));
-	assert_int_equal(cell_attrs(w, 14), A_BOLD | A_UNDERLINE);
-	rtrim(buf);
+	assert_int_equal(curses_test_attrs(w, 0, 14), A_BOLD | A_UNDERLINE);
+	curses_test_rtrim(buf);
 	assert_string_equal(buf + strlen(buf) - strlen("\xe2\x80\xa2 connected"),
 			    "\xe2\x80\xa2 connected");
 	delwin(w);
@@ -164,7 +92,7 @@ static void test_header_80_drops_in_order(void **state)
 	h.namespace = "shop";
 	h.conn = CHROME_CONN_OK;
 	chrome_draw_header(w, &h);
-	rtrim(row_text(w, buf, sizeof buf));
+	curses_test_rtrim(row_text(w, buf, sizeof buf));
 	assert_non_null(strstr(buf, "user: sandbox-admin  ns: shop  [READ-ONLY]"));
 	assert_null(strstr(buf, "v1.30.0"));
 	assert_string_equal(buf + strlen(buf) - strlen("connected"), "connected");
@@ -173,12 +101,12 @@ static void test_header_80_drops_in_order(void **state)
 	WINDOW *narrow = newwin(1, 30, 1, 0);
 	h = sample_header();
 	chrome_draw_header(narrow, &h);
-	rtrim(row_text(narrow, buf, sizeof buf));
+	curses_test_rtrim(row_text(narrow, buf, sizeof buf));
 	assert_string_equal(buf, "ctx: nonprod  [READ-ONLY]");
 	delwin(narrow);
 	narrow = newwin(1, 16, 1, 0);
 	chrome_draw_header(narrow, &h);
-	rtrim(row_text(narrow, buf, sizeof buf));
+	curses_test_rtrim(row_text(narrow, buf, sizeof buf));
 	assert_string_equal(buf, "[READ-ONLY]");
 	delwin(narrow);
 	delwin(w);
@@ -209,11 +137,11 @@ static void test_header_connection_states(void **state)
 		h.conn_detail = cases[i].detail;
 		h.retry_in_s = 12;
 		chrome_draw_header(w, &h);
-		rtrim(row_text(w, buf, sizeof buf));
+		curses_test_rtrim(row_text(w, buf, sizeof buf));
 		size_t n = strlen(cases[i].text);
 		assert_true(strlen(buf) >= n);
 		assert_string_equal(buf + strlen(buf) - n, cases[i].text);
-		assert_int_equal(cell_attrs(w, 79), cases[i].attrs);
+		assert_int_equal(curses_test_attrs(w, 0, 79), cases[i].attrs);
 	}
 	delwin(w);
 }
@@ -225,11 +153,11 @@ static void test_crumbs(void **state)
 	const char *const crumbs[] = {"pods", "web-7d4b9", "yaml"};
 	char buf[1024];
 	chrome_draw_crumbs(w, crumbs, 3, "/web  42/310");
-	rtrim(row_text(w, buf, sizeof buf));
+	curses_test_rtrim(row_text(w, buf, sizeof buf));
 	assert_true(strncmp(buf, "pods \xe2\x80\xba web-7d4b9 \xe2\x80\xba yaml ", 28) == 0);
 	assert_string_equal(buf + strlen(buf) - 12, "/web  42/310");
-	assert_int_equal(cell_attrs(w, 8), 0);       /* "web-7d4b9" in crumbs */
-	assert_int_equal(cell_attrs(w, 19), A_BOLD); /* "yaml", the active crumb */
+	assert_int_equal(curses_test_attrs(w, 0, 8), 0);       /* "web-7d4b9" in crumbs */
+	assert_int_equal(curses_test_attrs(w, 0, 19), A_BOLD); /* "yaml", the active crumb */
 	delwin(w);
 
 	/* 20 columns: the position text goes, then the first crumb behind "…" */
@@ -270,17 +198,17 @@ static void test_footer(void **state)
 	char buf[1024];
 	WINDOW *w = newwin(1, 100, 0, 0);
 	chrome_draw_footer(w, items, n);
-	rtrim(row_text(w, buf, sizeof buf));
+	curses_test_rtrim(row_text(w, buf, sizeof buf));
 	assert_string_equal(buf, "<?> help  <:> command  </> filter  <d> describe  "
 				 "<ctrl-d> delete  <l> logs");
-	assert_int_equal(cell_attrs(w, 0), A_REVERSE | A_BOLD); /* footer-key */
-	assert_int_equal(cell_attrs(w, 4), A_REVERSE);          /* footer */
-	assert_int_equal(cell_attrs(w, 99), A_REVERSE);         /* padded */
+	assert_int_equal(curses_test_attrs(w, 0, 0), A_REVERSE | A_BOLD); /* footer-key */
+	assert_int_equal(curses_test_attrs(w, 0, 4), A_REVERSE);          /* footer */
+	assert_int_equal(curses_test_attrs(w, 0, 99), A_REVERSE);         /* padded */
 	delwin(w);
 	/* 60 columns: "<ctrl-d> delete" would end at 64, so it and what follows stay out */
 	w = newwin(1, 60, 0, 0);
 	chrome_draw_footer(w, items, n);
-	rtrim(row_text(w, buf, sizeof buf));
+	curses_test_rtrim(row_text(w, buf, sizeof buf));
 	assert_string_equal(buf, "<?> help  <:> command  </> filter  <d> describe");
 	delwin(w);
 	w = newwin(1, 7, 0, 0); /* not even the first item */
@@ -296,16 +224,16 @@ static void test_flash_mono(void **state)
 	char buf[256];
 	chrome_draw_flash(w, CHROME_FLASH_INFO, "saved");
 	assert_string_equal(row_text(w, buf, sizeof buf), "saved               ");
-	assert_int_equal(cell_attrs(w, 0), A_REVERSE);
-	assert_int_equal(cell_attrs(w, 19), A_REVERSE);
+	assert_int_equal(curses_test_attrs(w, 0, 0), A_REVERSE);
+	assert_int_equal(curses_test_attrs(w, 0, 19), A_REVERSE);
 	chrome_draw_flash(w, CHROME_FLASH_WARN, "slow");
-	assert_int_equal(cell_attrs(w, 0), A_REVERSE | A_BOLD);
+	assert_int_equal(curses_test_attrs(w, 0, 0), A_REVERSE | A_BOLD);
 	chrome_draw_flash(w, CHROME_FLASH_ERROR, "delete failed: forbidden by policy");
 	assert_string_equal(row_text(w, buf, sizeof buf), "delete failed: forb\xe2\x80\xa6");
-	assert_int_equal(cell_attrs(w, 0), A_REVERSE | A_BOLD | A_UNDERLINE);
+	assert_int_equal(curses_test_attrs(w, 0, 0), A_REVERSE | A_BOLD | A_UNDERLINE);
 	chrome_draw_flash(w, CHROME_FLASH_ERROR, "");
 	assert_string_equal(row_text(w, buf, sizeof buf), "                    ");
-	assert_int_equal(cell_attrs(w, 0), 0);
+	assert_int_equal(curses_test_attrs(w, 0, 0), 0);
 	chrome_draw_flash(w, CHROME_FLASH_WARN, "tab\there");
 	assert_string_equal(row_text(w, buf, sizeof buf), "tab?here            ");
 	delwin(w);
@@ -317,18 +245,16 @@ static void test_flash_dark_colours(void **state)
 	(void)state;
 	assert_int_equal(start_color(), OK);
 	use_default_colors();
-	char err[256];
-	struct theme *dark = theme_load("dark", "/nonexistent", err, sizeof err);
+	struct theme *dark = curses_test_theme_use("dark", true);
 	assert_non_null(dark);
-	theme_apply(dark, true);
 	WINDOW *w = newwin(1, 20, 0, 0);
 	chrome_draw_flash(w, CHROME_FLASH_INFO, "ok");
-	short info = cell_pair(w, 0);
-	assert_int_equal(cell_pair(w, 19), info); /* the colour fills the line */
+	short info = curses_test_pair(w, 0, 0);
+	assert_int_equal(curses_test_pair(w, 0, 19), info); /* the colour fills the line */
 	chrome_draw_flash(w, CHROME_FLASH_WARN, "hm");
-	short warn = cell_pair(w, 0);
+	short warn = curses_test_pair(w, 0, 0);
 	chrome_draw_flash(w, CHROME_FLASH_ERROR, "no");
-	short error = cell_pair(w, 0);
+	short error = curses_test_pair(w, 0, 0);
 	assert_true(info != 0 && warn != 0 && error != 0);
 	assert_true(info != warn && warn != error && info != error);
 	assert_int_equal((short)PAIR_NUMBER(theme_attr(THEME_FLASH_ERROR)), error);
@@ -347,5 +273,5 @@ int main(void)
 		cmocka_unit_test(test_flash_mono),
 		cmocka_unit_test(test_flash_dark_colours),
 	};
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, group_setup, curses_test_teardown);
 }

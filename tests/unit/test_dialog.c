@@ -4,55 +4,15 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <locale.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <wchar.h>
 #include <cmocka.h>
 
+#include "tests/support/curses_test.h"
 #include "tui/dialog.h"
-#include "tui/glyphs.h"
-#include "tui/theme.h"
-
-static SCREEN *screen;
-static FILE *term_out, *term_in;
-static int pipe_fds[2];
-static struct theme *mono;
 
 static int group_setup(void **state)
 {
-	(void)state;
-	setlocale(LC_ALL, "C.UTF-8");
-	glyphs_use_utf8(true);
-	if (pipe(pipe_fds) != 0)
-		return -1;
-	term_out = fopen("/dev/null", "w");
-	term_in = fdopen(pipe_fds[0], "r");
-	use_env(FALSE);
-	screen = newterm("xterm-256color", term_out, term_in);
-	if (!screen)
-		return -1;
-	resize_term(24, 80);
-	char err[256];
-	mono = theme_load("mono", "/nonexistent", err, sizeof err);
-	if (!mono)
-		return -1;
-	theme_apply(mono, false);
-	return 0;
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	theme_free(mono);
-	endwin();
-	delscreen(screen);
-	fclose(term_out);
-	fclose(term_in);
-	close(pipe_fds[1]);
-	return 0;
+	return curses_test_setup(state, 24, 80, "mono");
 }
 
 static void test_yes_no_keys(void **state)
@@ -123,35 +83,6 @@ static void test_input_accept_and_cancel(void **state)
 	dialog_free(d);
 }
 
-/* Row y of the terminal as ncurses last drew it, from column x, n columns, as UTF-8. */
-static void screen_text(int y, int x, int n, char *buf, size_t cap)
-{
-	wchar_t wbuf[256];
-	int r = mvwinnwstr(curscr, y, x, wbuf, n);
-	assert_true(r >= 0);
-	wbuf[r] = 0;
-	assert_true(wcstombs(buf, wbuf, cap) != (size_t)-1);
-}
-
-static attr_t screen_attrs(int y, int x)
-{
-	cchar_t cc;
-	wchar_t wch[CCHARW_MAX + 1];
-	attr_t attrs;
-	short pair;
-	assert_int_equal(mvwin_wch(curscr, y, x, &cc), OK);
-	getcchar(&cc, wch, &attrs, &pair, NULL);
-	return attrs & (A_BOLD | A_REVERSE | A_UNDERLINE);
-}
-
-/* Strips trailing spaces and the border column off a row of the box. */
-static void rtrim(char *s)
-{
-	size_t n = strlen(s);
-	while (n > 0 && s[n - 1] == ' ')
-		s[--n] = '\0';
-}
-
 static const char *const long_question =
 	"Restart deployment web-frontend-canary in namespace payments-production "
 	"on cluster nonprod-eu-west-1 right now?";
@@ -174,43 +105,45 @@ static void test_draw_yes_no_centred_and_wrapped(void **state)
 	doupdate();
 	/* 70 wide at column 5; 2 question lines + hint: 10 high at row 2 + (20 - 10) / 2 */
 	char buf[512], joined[512] = "";
-	screen_text(7, 5, 70, buf, sizeof buf);
+	curses_test_text(curscr, 7, 5, 70, buf, sizeof buf);
 	assert_true(strncmp(buf, "\xe2\x94\x8c\xe2\x94\x80", 6) == 0);
 	assert_non_null(strstr(buf, "\xe2\x94\x80 Restart \xe2\x94\x80"));
-	assert_int_equal(screen_attrs(7, 5 + 35), A_REVERSE | A_BOLD); /* in the title */
-	screen_text(7, 4, 1, buf, sizeof buf);
+	/* in the title */
+	assert_int_equal(curses_test_attrs(curscr, 7, 5 + 35), A_REVERSE | A_BOLD);
+	curses_test_text(curscr, 7, 4, 1, buf, sizeof buf);
 	assert_string_equal(buf, " "); /* nothing left of the box */
-	screen_text(16, 5, 70, buf, sizeof buf);
+	curses_test_text(curscr, 16, 5, 70, buf, sizeof buf);
 	assert_true(strncmp(buf, "\xe2\x94\x94", 3) == 0); /* bottom-left at row 16 */
-	screen_text(17, 5, 1, buf, sizeof buf);
+	curses_test_text(curscr, 17, 5, 1, buf, sizeof buf);
 	assert_string_equal(buf, " ");
 	/* the question, wrapped on words into the 66 inner columns */
 	for (int y = 9; y <= 10; y++) {
-		screen_text(y, 7, 66, buf, sizeof buf);
-		rtrim(buf);
+		curses_test_text(curscr, y, 7, 66, buf, sizeof buf);
+		curses_test_rtrim(buf);
 		assert_true(strlen(buf) <= 66);
 		if (*joined)
 			strcat(joined, " ");
 		strcat(joined, buf);
 	}
 	assert_string_equal(joined, long_question);
-	screen_text(12, 7, 66, buf, sizeof buf);
-	rtrim(buf);
+	curses_test_text(curscr, 12, 7, 66, buf, sizeof buf);
+	curses_test_rtrim(buf);
 	assert_string_equal(buf, "nonprod: press y to confirm");
-	assert_int_equal(screen_attrs(12, 7), A_REVERSE); /* mono: the dialog is reverse */
+	/* mono: the dialog is reverse */
+	assert_int_equal(curses_test_attrs(curscr, 12, 7), A_REVERSE);
 	/* buttons on row 14, centred; No (the default) stands out from Yes */
-	screen_text(14, 5, 70, buf, sizeof buf);
+	curses_test_text(curscr, 14, 5, 70, buf, sizeof buf);
 	char *yes = strstr(buf, "[ Yes ]  [ No ]");
 	assert_non_null(yes);
 	int yes_col = 5 + (int)(yes - buf) - 2; /* the "│" is three bytes, one column */
 	assert_int_equal(yes_col, 5 + (70 - 15) / 2);
-	assert_int_equal(screen_attrs(14, yes_col), A_REVERSE);
-	assert_int_equal(screen_attrs(14, yes_col + 9), 0);
+	assert_int_equal(curses_test_attrs(curscr, 14, yes_col), A_REVERSE);
+	assert_int_equal(curses_test_attrs(curscr, 14, yes_col + 9), 0);
 	dialog_key(d, KEY_LEFT, true);
 	dialog_draw(d, 2, 0, 20, 80);
 	doupdate();
-	assert_int_equal(screen_attrs(14, yes_col), 0);
-	assert_int_equal(screen_attrs(14, yes_col + 9), A_REVERSE);
+	assert_int_equal(curses_test_attrs(curscr, 14, yes_col), 0);
+	assert_int_equal(curses_test_attrs(curscr, 14, yes_col + 9), A_REVERSE);
 	dialog_free(d);
 }
 
@@ -224,28 +157,28 @@ static void test_draw_input_danger_and_narrow(void **state)
 	doupdate();
 	/* one question line, one hint line: 9 high, at row (24 - 9) / 2 */
 	char buf[512];
-	screen_text(9, 7, 66, buf, sizeof buf);
-	rtrim(buf);
+	curses_test_text(curscr, 9, 7, 66, buf, sizeof buf);
+	curses_test_rtrim(buf);
 	assert_string_equal(buf, "Delete deployment web in shop?");
-	assert_int_equal(screen_attrs(9, 7), A_REVERSE | A_BOLD | A_UNDERLINE);
-	screen_text(11, 7, 66, buf, sizeof buf);
-	rtrim(buf);
+	assert_int_equal(curses_test_attrs(curscr, 9, 7), A_REVERSE | A_BOLD | A_UNDERLINE);
+	curses_test_text(curscr, 11, 7, 66, buf, sizeof buf);
+	curses_test_rtrim(buf);
 	assert_string_equal(buf, "prod is protected: type web to confirm");
 	/* the input on row 13 with the cursor cell after the text */
-	screen_text(13, 7, 3, buf, sizeof buf);
+	curses_test_text(curscr, 13, 7, 3, buf, sizeof buf);
 	assert_string_equal(buf, "we ");
-	assert_int_equal(screen_attrs(13, 9), A_BOLD | A_REVERSE);
+	assert_int_equal(curses_test_attrs(curscr, 13, 9), A_BOLD | A_REVERSE);
 	dialog_key(d, 'b', false);
 	dialog_draw(d, 0, 0, 24, 80);
 	doupdate();
-	screen_text(13, 7, 3, buf, sizeof buf);
+	curses_test_text(curscr, 13, 7, 3, buf, sizeof buf);
 	assert_string_equal(buf, "web");
 
 	/* a narrower body: the box follows (width cols - 4), the question wraps more */
 	clear_screen();
 	dialog_draw(d, 0, 0, 24, 30);
 	doupdate();
-	screen_text(0 + (24 - 11) / 2, 2, 26, buf, sizeof buf);
+	curses_test_text(curscr, 0 + (24 - 11) / 2, 2, 26, buf, sizeof buf);
 	assert_true(strncmp(buf, "\xe2\x94\x8c", 3) == 0);
 	dialog_free(d);
 }
@@ -258,5 +191,5 @@ int main(void)
 		cmocka_unit_test(test_draw_yes_no_centred_and_wrapped),
 		cmocka_unit_test(test_draw_input_danger_and_narrow),
 	};
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, group_setup, curses_test_teardown);
 }

@@ -8,83 +8,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
-#include <locale.h>
-#include <pty.h>
 #include <time.h>
-#include <unistd.h>
-#include <wchar.h>
 #include <cmocka.h>
 
 #include "core/strbuf.h"
+#include "tests/support/curses_test.h"
 #include "tui/pager.h"
-#include "tui/theme.h"
-
-static int master_fd = -1, slave_fd = -1;
-static FILE *term_out, *term_in;
-static SCREEN *scr;
-static struct theme *mono;
 
 static int group_setup(void **state)
 {
-	(void)state;
-	struct winsize ws = {.ws_row = 24, .ws_col = 80};
-	if (openpty(&master_fd, &slave_fd, NULL, NULL, &ws) != 0)
-		return -1;
-	fcntl(master_fd, F_SETFL, O_NONBLOCK);
-	setlocale(LC_ALL, "C.UTF-8");
-	term_out = fdopen(dup(slave_fd), "w");
-	term_in = fdopen(dup(slave_fd), "r");
-	scr = newterm("xterm-256color", term_out, term_in);
-	if (!scr)
-		return -1;
-	char err[256];
-	mono = theme_load("mono", NULL, err, sizeof err);
-	if (!mono)
-		return -1;
-	theme_apply(mono, false);
-	return 0;
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	endwin();
-	delscreen(scr);
-	fclose(term_out);
-	fclose(term_in);
-	close(slave_fd);
-	close(master_fd);
-	theme_free(mono);
-	return 0;
-}
-
-static const char *line_text(WINDOW *win, int y)
-{
-	static char out[1024];
-	wchar_t w[200];
-	int n = mvwinnwstr(win, y, 0, w, 199);
-	if (n < 0)
-		n = 0;
-	w[n] = L'\0';
-	size_t len = wcstombs(out, w, sizeof out - 1);
-	if (len == (size_t)-1)
-		len = 0;
-	out[len] = '\0';
-	while (len > 0 && out[len - 1] == ' ')
-		out[--len] = '\0';
-	return out;
-}
-
-static attr_t cell_attrs(WINDOW *win, int y, int x)
-{
-	cchar_t cc;
-	wchar_t wch[CCHARW_MAX + 1];
-	attr_t attrs = 0;
-	short pair = 0;
-	mvwin_wch(win, y, x, &cc);
-	getcchar(&cc, wch, &attrs, &pair, NULL);
-	return attrs;
+	return curses_test_setup(state, 24, 80, "mono");
 }
 
 /* "line 0\n" .. "line n-1\n" */
@@ -147,22 +80,22 @@ static void test_motions(void **state)
 	WINDOW *win = newwin(h, 40, 0, 0);
 	pager_request(p, REQ_MOVE_DOWN, h);
 	pager_draw(p, win, false);
-	assert_string_equal(line_text(win, 0), "line 1");
-	assert_string_equal(line_text(win, 9), "line 10");
+	assert_string_equal(curses_test_line(win, 0), "line 1");
+	assert_string_equal(curses_test_line(win, 9), "line 10");
 	mvwaddstr(win, 0, 0, "XX");
 	pager_draw(p, win, false);
-	assert_string_equal(line_text(win, 0), "XXne 1"); /* nothing rewritten */
+	assert_string_equal(curses_test_line(win, 0), "XXne 1"); /* nothing rewritten */
 	pager_draw(p, win, true);
-	assert_string_equal(line_text(win, 0), "line 1");
+	assert_string_equal(curses_test_line(win, 0), "line 1");
 	/* Horizontal scroll by 8 columns. */
 	pager_set_text(p, "0123456789abcdefghij\nshort\n");
 	pager_request(p, REQ_SCROLL_RIGHT, h);
 	pager_draw(p, win, false);
-	assert_string_equal(line_text(win, 0), "89abcdefghij");
-	assert_string_equal(line_text(win, 1), "");
+	assert_string_equal(curses_test_line(win, 0), "89abcdefghij");
+	assert_string_equal(curses_test_line(win, 1), "");
 	pager_request(p, REQ_SCROLL_LEFT, h);
 	pager_draw(p, win, false);
-	assert_string_equal(line_text(win, 0), "0123456789abcdefghij");
+	assert_string_equal(curses_test_line(win, 0), "0123456789abcdefghij");
 	delwin(win);
 	free(text);
 	pager_free(p);
@@ -245,25 +178,25 @@ static void test_highlight(void **state)
 	pager_set_text(p, "kind: Pod\nmetadata:\n  name: web # the web pod\n  labels:\n    app: web\n");
 	WINDOW *win = newwin(6, 40, 0, 0);
 	pager_draw(p, win, true);
-	assert_string_equal(line_text(win, 2), "  name: web # the web pod");
-	assert_true(cell_attrs(win, 0, 0) & A_BOLD);     /* "kind:" key */
-	assert_true(cell_attrs(win, 0, 4) & A_BOLD);
-	assert_false(cell_attrs(win, 0, 6) & A_BOLD);    /* value */
-	assert_true(cell_attrs(win, 2, 14) & A_DIM);     /* comment */
-	assert_false(cell_attrs(win, 2, 8) & A_DIM);
+	assert_string_equal(curses_test_line(win, 2), "  name: web # the web pod");
+	assert_true(curses_test_attrs(win, 0, 0) & A_BOLD);     /* "kind:" key */
+	assert_true(curses_test_attrs(win, 0, 4) & A_BOLD);
+	assert_false(curses_test_attrs(win, 0, 6) & A_BOLD);    /* value */
+	assert_true(curses_test_attrs(win, 2, 14) & A_DIM);     /* comment */
+	assert_false(curses_test_attrs(win, 2, 8) & A_DIM);
 	assert_int_equal(pager_search(p, "web", err, sizeof err), 2);
 	pager_draw(p, win, false);
 	/* Every match on visible lines, the comment's too; the rest untouched. */
 	for (int x = 8; x < 11; x++)
-		assert_true(cell_attrs(win, 2, x) & A_REVERSE);
-	assert_false(cell_attrs(win, 2, 11) & A_REVERSE);
-	assert_true(cell_attrs(win, 2, 18) & A_REVERSE);
-	assert_true(cell_attrs(win, 4, 9) & A_REVERSE);
-	assert_false(cell_attrs(win, 0, 0) & A_REVERSE);
+		assert_true(curses_test_attrs(win, 2, x) & A_REVERSE);
+	assert_false(curses_test_attrs(win, 2, 11) & A_REVERSE);
+	assert_true(curses_test_attrs(win, 2, 18) & A_REVERSE);
+	assert_true(curses_test_attrs(win, 4, 9) & A_REVERSE);
+	assert_false(curses_test_attrs(win, 0, 0) & A_REVERSE);
 	/* Clearing the search removes the highlight. */
 	pager_search(p, "", err, sizeof err);
 	pager_draw(p, win, false);
-	assert_false(cell_attrs(win, 2, 8) & A_REVERSE);
+	assert_false(curses_test_attrs(win, 2, 8) & A_REVERSE);
 	delwin(win);
 	pager_free(p);
 	/* describe: "Key:" keys, keys with spaces, but not the events table. */
@@ -271,9 +204,9 @@ static void test_highlight(void **state)
 	pager_set_text(p, "Name:         web\nStart Time:   Mon\n  Normal  Pulled  5m  x: y\n");
 	win = newwin(4, 40, 0, 0);
 	pager_draw(p, win, true);
-	assert_true(cell_attrs(win, 0, 0) & A_BOLD);
-	assert_true(cell_attrs(win, 1, 6) & A_BOLD);
-	assert_false(cell_attrs(win, 2, 3) & A_BOLD);
+	assert_true(curses_test_attrs(win, 0, 0) & A_BOLD);
+	assert_true(curses_test_attrs(win, 1, 6) & A_BOLD);
+	assert_false(curses_test_attrs(win, 2, 3) & A_BOLD);
 	delwin(win);
 	pager_free(p);
 }
@@ -337,5 +270,5 @@ int main(void)
 		cmocka_unit_test(test_set_text_keeps_position),
 		cmocka_unit_test(test_long_text_is_fast),
 	};
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, group_setup, curses_test_teardown);
 }

@@ -4,55 +4,16 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <locale.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <wchar.h>
 #include <cmocka.h>
 
-#include "tui/glyphs.h"
+#include "tests/support/curses_test.h"
 #include "tui/prompt.h"
-#include "tui/theme.h"
-
-static SCREEN *screen;
-static FILE *term_out, *term_in;
-static int pipe_fds[2];
-static struct theme *mono;
 
 static int group_setup(void **state)
 {
-	(void)state;
-	setlocale(LC_ALL, "C.UTF-8");
-	glyphs_use_utf8(true);
-	if (pipe(pipe_fds) != 0)
-		return -1;
-	term_out = fopen("/dev/null", "w");
-	term_in = fdopen(pipe_fds[0], "r");
-	use_env(FALSE);
-	screen = newterm("xterm-256color", term_out, term_in);
-	if (!screen)
-		return -1;
-	resize_term(30, 120);
-	char err[256];
-	mono = theme_load("mono", "/nonexistent", err, sizeof err);
-	if (!mono)
-		return -1;
-	theme_apply(mono, false);
-	return 0;
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	theme_free(mono);
-	endwin();
-	delscreen(screen);
-	fclose(term_out);
-	fclose(term_in);
-	close(pipe_fds[1]);
-	return 0;
+	return curses_test_setup(state, 30, 120, "mono");
 }
 
 /* Types a UTF-8 string key by key, as code points. */
@@ -301,28 +262,6 @@ static void test_accept_and_cancel(void **state)
 	prompt_free(p);
 }
 
-/* The text of row y of w from column x, as UTF-8 (wide characters once). */
-static void row_text(WINDOW *w, int y, int x, char *buf, size_t cap)
-{
-	wchar_t wbuf[256];
-	int n = mvwinnwstr(w, y, x, wbuf, 255);
-	assert_true(n >= 0);
-	wbuf[n] = 0;
-	size_t r = wcstombs(buf, wbuf, cap);
-	assert_true(r != (size_t)-1);
-}
-
-static attr_t cell_attrs(WINDOW *w, int y, int x)
-{
-	cchar_t cc;
-	wchar_t wch[CCHARW_MAX + 1];
-	attr_t attrs;
-	short pair;
-	assert_int_equal(mvwin_wch(w, y, x, &cc), OK);
-	getcchar(&cc, wch, &attrs, &pair, NULL);
-	return attrs & (A_BOLD | A_REVERSE | A_UNDERLINE | A_DIM);
-}
-
 static void test_draw_line_scrolls_to_cursor(void **state)
 {
 	(void)state;
@@ -332,25 +271,25 @@ static void test_draw_line_scrolls_to_cursor(void **state)
 	type(p, "deployments-web");
 	prompt_draw(p, line, NULL);
 	/* ":" + 11 columns: the last 10 characters and the cursor cell at the end */
-	row_text(line, 0, 0, buf, sizeof buf);
+	curses_test_text(line, 0, 0, -1, buf, sizeof buf);
 	assert_string_equal(buf, ":yments-web ");
-	assert_int_equal(cell_attrs(line, 0, 0), A_BOLD); /* mono: prompt is bold */
-	assert_int_equal(cell_attrs(line, 0, 11), A_BOLD | A_REVERSE);
-	assert_int_equal(cell_attrs(line, 0, 10), A_BOLD);
+	assert_int_equal(curses_test_attrs(line, 0, 0), A_BOLD); /* mono: prompt is bold */
+	assert_int_equal(curses_test_attrs(line, 0, 11), A_BOLD | A_REVERSE);
+	assert_int_equal(curses_test_attrs(line, 0, 10), A_BOLD);
 	ckey(p, 1);
 	prompt_draw(p, line, NULL);
-	row_text(line, 0, 0, buf, sizeof buf);
+	curses_test_text(line, 0, 0, -1, buf, sizeof buf);
 	assert_string_equal(buf, ":deployments");
-	assert_int_equal(cell_attrs(line, 0, 1), A_BOLD | A_REVERSE);
-	assert_int_equal(cell_attrs(line, 0, 2), A_BOLD);
+	assert_int_equal(curses_test_attrs(line, 0, 1), A_BOLD | A_REVERSE);
+	assert_int_equal(curses_test_attrs(line, 0, 2), A_BOLD);
 	/* a wide character under the cursor: both its columns reversed */
 	prompt_set_text(p, "\xe6\x97\xa5x");
 	fkey(p, KEY_HOME);
 	prompt_draw(p, line, NULL);
-	row_text(line, 0, 0, buf, sizeof buf);
+	curses_test_text(line, 0, 0, -1, buf, sizeof buf);
 	assert_string_equal(buf, ":\xe6\x97\xa5x        ");
-	assert_int_equal(cell_attrs(line, 0, 1), A_BOLD | A_REVERSE);
-	assert_int_equal(cell_attrs(line, 0, 3), A_BOLD);
+	assert_int_equal(curses_test_attrs(line, 0, 1), A_BOLD | A_REVERSE);
+	assert_int_equal(curses_test_attrs(line, 0, 3), A_BOLD);
 	prompt_free(p);
 	delwin(line);
 }
@@ -365,31 +304,31 @@ static void test_draw_wildmenu(void **state)
 	type(p, "p");
 	prompt_draw(p, line, wild);
 	/* 30 columns: "pods  poddisruptionbudgets" is 26; the next is cut */
-	row_text(wild, 0, 0, buf, sizeof buf);
+	curses_test_text(wild, 0, 0, -1, buf, sizeof buf);
 	assert_string_equal(buf, "pods  poddisruptionbudgets  p\xe2\x80\xa6");
-	assert_int_equal(cell_attrs(wild, 0, 0), A_REVERSE); /* completion */
-	assert_int_equal(cell_attrs(wild, 0, 29), A_REVERSE);  /* padded */
+	assert_int_equal(curses_test_attrs(wild, 0, 0), A_REVERSE); /* completion */
+	assert_int_equal(curses_test_attrs(wild, 0, 29), A_REVERSE);  /* padded */
 	ckey(p, 9);
 	ckey(p, 9); /* selects "pods" */
 	prompt_draw(p, line, wild);
-	assert_int_equal(cell_attrs(wild, 0, 0), A_REVERSE | A_BOLD);
-	assert_int_equal(cell_attrs(wild, 0, 6), A_REVERSE);
+	assert_int_equal(curses_test_attrs(wild, 0, 0), A_REVERSE | A_BOLD);
+	assert_int_equal(curses_test_attrs(wild, 0, 6), A_REVERSE);
 	fkey(p, KEY_BTAB); /* the last one, "pvc": the menu scrolls to it */
 	assert_string_equal(prompt_text(p), "pvc");
 	prompt_draw(p, line, wild);
-	row_text(wild, 0, 0, buf, sizeof buf);
+	curses_test_text(wild, 0, 0, -1, buf, sizeof buf);
 	assert_string_equal(buf, "\xe2\x80\xa6 podsecuritypolicies  pvc    ");
-	assert_int_equal(cell_attrs(wild, 0, 2), A_REVERSE);
-	assert_int_equal(cell_attrs(wild, 0, 23), A_REVERSE | A_BOLD);
-	assert_int_equal(cell_attrs(wild, 0, 25), A_REVERSE | A_BOLD);
-	row_text(line, 0, 0, buf, sizeof buf);
+	assert_int_equal(curses_test_attrs(wild, 0, 2), A_REVERSE);
+	assert_int_equal(curses_test_attrs(wild, 0, 23), A_REVERSE | A_BOLD);
+	assert_int_equal(curses_test_attrs(wild, 0, 25), A_REVERSE | A_BOLD);
+	curses_test_text(line, 0, 0, -1, buf, sizeof buf);
 	assert_true(strncmp(buf, ":pvc ", 5) == 0);
 	/* no candidates: a blank line */
 	type(p, "zz");
 	prompt_draw(p, line, wild);
-	row_text(wild, 0, 0, buf, sizeof buf);
+	curses_test_text(wild, 0, 0, -1, buf, sizeof buf);
 	assert_string_equal(buf, "                              ");
-	assert_int_equal(cell_attrs(wild, 0, 0), 0);
+	assert_int_equal(curses_test_attrs(wild, 0, 0), 0);
 	prompt_free(p);
 	delwin(line);
 	delwin(wild);
@@ -407,5 +346,5 @@ int main(void)
 		cmocka_unit_test(test_draw_line_scrolls_to_cursor),
 		cmocka_unit_test(test_draw_wildmenu),
 	};
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, group_setup, curses_test_teardown);
 }

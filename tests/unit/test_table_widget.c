@@ -8,59 +8,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
-#include <locale.h>
-#include <pty.h>
-#include <unistd.h>
-#include <wchar.h>
 #include <cmocka.h>
 
 #include "core/rowview.h"
 #include "core/store.h"
 #include "core/table.h"
 #include "core/xalloc.h"
-#include "tui/glyphs.h"
+#include "tests/support/curses_test.h"
 #include "tui/table_widget.h"
-#include "tui/theme.h"
-
-static int master_fd = -1, slave_fd = -1;
-static FILE *term_out, *term_in;
-static SCREEN *scr;
-static struct theme *mono;
 
 static int group_setup(void **state)
 {
-	(void)state;
-	struct winsize ws = {.ws_row = 24, .ws_col = 80};
-	if (openpty(&master_fd, &slave_fd, NULL, NULL, &ws) != 0)
-		return -1;
-	fcntl(master_fd, F_SETFL, O_NONBLOCK);
-	setlocale(LC_ALL, "C.UTF-8");
-	glyphs_use_utf8(true);
-	term_out = fdopen(dup(slave_fd), "w");
-	term_in = fdopen(dup(slave_fd), "r");
-	scr = newterm("xterm-256color", term_out, term_in);
-	if (!scr)
-		return -1;
-	char err[256];
-	mono = theme_load("mono", NULL, err, sizeof err);
-	if (!mono)
-		return -1;
-	theme_apply(mono, false);
-	return 0;
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	endwin();
-	delscreen(scr);
-	fclose(term_out);
-	fclose(term_in);
-	close(slave_fd);
-	close(master_fd);
-	theme_free(mono);
-	return 0;
+	return curses_test_setup(state, 24, 80, "mono");
 }
 
 /* ---- fixtures ------------------------------------------------------------------ */
@@ -127,35 +86,6 @@ static void fx_close(struct fx *f)
 	store_free(f->store);
 }
 
-/* The text of line y as UTF-8, trailing blanks removed. */
-static const char *line_text(WINDOW *win, int y)
-{
-	static char out[1024];
-	wchar_t w[200];
-	int n = mvwinnwstr(win, y, 0, w, 199);
-	if (n < 0)
-		n = 0;
-	w[n] = L'\0';
-	size_t len = wcstombs(out, w, sizeof out - 1);
-	if (len == (size_t)-1)
-		len = 0;
-	out[len] = '\0';
-	while (len > 0 && out[len - 1] == ' ')
-		out[--len] = '\0';
-	return out;
-}
-
-static attr_t cell_attrs(WINDOW *win, int y, int x)
-{
-	cchar_t cc;
-	wchar_t wch[CCHARW_MAX + 1];
-	attr_t attrs = 0;
-	short pair = 0;
-	mvwin_wch(win, y, x, &cc);
-	getcchar(&cc, wch, &attrs, &pair, NULL);
-	return attrs;
-}
-
 /* ---- tests ----------------------------------------------------------------------- */
 
 static void test_layout_and_header(void **state)
@@ -165,21 +95,21 @@ static void test_layout_and_header(void **state)
 	fx_open(&f, 3, 10);
 	table_widget_draw(f.tw, f.win, f.rv, true);
 	/* NAME is 7 wide (pod-000), READY 5, STATUS 7, AGE 3; IP (priority 1) hidden. */
-	assert_string_equal(line_text(f.win, 0), " NAME     READY  STATUS   AGE");
-	assert_string_equal(line_text(f.win, 1), " pod-000  1/1    Running  5m");
-	assert_string_equal(line_text(f.win, 3), " pod-002  1/1    Running  5m");
-	assert_string_equal(line_text(f.win, 4), "");
-	assert_true(cell_attrs(f.win, 0, 1) & A_BOLD);
-	assert_true(cell_attrs(f.win, 0, 1) & A_UNDERLINE);
-	assert_true(cell_attrs(f.win, 0, 79) & A_UNDERLINE); /* header across the line */
+	assert_string_equal(curses_test_line(f.win, 0), " NAME     READY  STATUS   AGE");
+	assert_string_equal(curses_test_line(f.win, 1), " pod-000  1/1    Running  5m");
+	assert_string_equal(curses_test_line(f.win, 3), " pod-002  1/1    Running  5m");
+	assert_string_equal(curses_test_line(f.win, 4), "");
+	assert_true(curses_test_attrs(f.win, 0, 1) & A_BOLD);
+	assert_true(curses_test_attrs(f.win, 0, 1) & A_UNDERLINE);
+	assert_true(curses_test_attrs(f.win, 0, 79) & A_UNDERLINE); /* header across the line */
 	/* Sorting by READY descending puts the glyph after its name, widening it by one. */
 	rowview_set_sort(f.rv, 1, true);
 	rowview_update(f.rv);
 	table_widget_draw(f.tw, f.win, f.rv, false);
-	assert_string_equal(line_text(f.win, 0), " NAME     READY\u25bc  STATUS   AGE");
+	assert_string_equal(curses_test_line(f.win, 0), " NAME     READY\u25bc  STATUS   AGE");
 	/* Equal READY cells tie-break by name, reversed too. */
-	assert_string_equal(line_text(f.win, 1), " pod-002  1/1     Running  5m");
-	assert_string_equal(line_text(f.win, 3), " pod-000  1/1     Running  5m");
+	assert_string_equal(curses_test_line(f.win, 1), " pod-002  1/1     Running  5m");
+	assert_string_equal(curses_test_line(f.win, 3), " pod-000  1/1     Running  5m");
 	fx_close(&f);
 }
 
@@ -200,7 +130,7 @@ static void test_ellipsis_cut(void **state)
 	rowview_update(f.rv);
 	table_widget_draw(f.tw, f.win, f.rv, true);
 	/* The long name is capped at 60 columns: 59 letters and the ellipsis. */
-	const char *line = line_text(f.win, 1); /* "nnn..." sorts before "pod-000" */
+	const char *line = curses_test_line(f.win, 1); /* "nnn..." sorts before "pod-000" */
 	assert_int_equal(strspn(line + 1, "n"), 59);
 	assert_memory_equal(line + 60, "\u2026  1/1    ", 10);
 	/* STATUS runs to the edge of the 80-column window and is cut there. */
@@ -219,8 +149,8 @@ static void test_ellipsis_cut(void **state)
 	table_free(t);
 	rowview_update(f.rv);
 	table_widget_draw(f.tw, f.win, f.rv, true);
-	assert_string_equal(line_text(f.win, 0), " NAME      READY  STATUS   AGE");
-	assert_string_equal(line_text(f.win, 1), " pod-000   1/1    Running  5m");
+	assert_string_equal(curses_test_line(f.win, 0), " NAME      READY  STATUS   AGE");
+	assert_string_equal(curses_test_line(f.win, 1), " pod-000   1/1    Running  5m");
 	fx_close(&f);
 }
 
@@ -232,9 +162,9 @@ static void test_selection_and_marks(void **state)
 	rowview_select(f.rv, 1);
 	table_widget_draw(f.tw, f.win, f.rv, true);
 	for (int x = 0; x < 80; x++)
-		assert_true(cell_attrs(f.win, 2, x) & A_REVERSE);
-	assert_false(cell_attrs(f.win, 1, 3) & A_REVERSE);
-	assert_false(cell_attrs(f.win, 3, 3) & A_REVERSE);
+		assert_true(curses_test_attrs(f.win, 2, x) & A_REVERSE);
+	assert_false(curses_test_attrs(f.win, 1, 3) & A_REVERSE);
+	assert_false(curses_test_attrs(f.win, 3, 3) & A_REVERSE);
 	fx_close(&f);
 }
 
@@ -262,16 +192,16 @@ static void test_marks_and_styles(void **state)
 	table_widget_set_marked(f.tw, mark_third, NULL);
 	table_widget_set_style(f.tw, status_style, NULL);
 	table_widget_draw(f.tw, f.win, f.rv, true);
-	assert_string_equal(line_text(f.win, 3), "\u2022pod-002  1/1    Running  5m");
-	assert_true(cell_attrs(f.win, 3, 3) & A_BOLD);       /* marked: row-marked bold */
-	assert_false(cell_attrs(f.win, 3, 3) & A_UNDERLINE);
+	assert_string_equal(curses_test_line(f.win, 3), "\u2022pod-002  1/1    Running  5m");
+	assert_true(curses_test_attrs(f.win, 3, 3) & A_BOLD);       /* marked: row-marked bold */
+	assert_false(curses_test_attrs(f.win, 3, 3) & A_UNDERLINE);
 	/* An unmarked, unselected row: STATUS cells styled, the rest plain. */
-	assert_true(cell_attrs(f.win, 2, 17) & A_UNDERLINE);  /* status-error */
-	assert_false(cell_attrs(f.win, 2, 3) & (A_BOLD | A_UNDERLINE));
-	assert_false(cell_attrs(f.win, 2, 24) & A_UNDERLINE); /* padding after it */
+	assert_true(curses_test_attrs(f.win, 2, 17) & A_UNDERLINE);  /* status-error */
+	assert_false(curses_test_attrs(f.win, 2, 3) & (A_BOLD | A_UNDERLINE));
+	assert_false(curses_test_attrs(f.win, 2, 24) & A_UNDERLINE); /* padding after it */
 	/* The selected row ignores the style. */
-	assert_true(cell_attrs(f.win, 1, 17) & A_REVERSE);
-	assert_false(cell_attrs(f.win, 1, 17) & A_UNDERLINE);
+	assert_true(curses_test_attrs(f.win, 1, 17) & A_REVERSE);
+	assert_false(curses_test_attrs(f.win, 1, 17) & A_UNDERLINE);
 	fx_close(&f);
 }
 
@@ -290,8 +220,8 @@ static void test_motions_and_scroll(void **state)
 	assert_int_equal(rowview_selected(f.rv), 10);
 	table_widget_draw(f.tw, f.win, f.rv, false);
 	assert_int_equal(table_widget_top(f.tw), 1); /* the minimum scroll */
-	assert_string_equal(line_text(f.win, 10), " pod-010  1/1    Running  5m");
-	assert_true(cell_attrs(f.win, 10, 2) & A_REVERSE);
+	assert_string_equal(curses_test_line(f.win, 10), " pod-010  1/1    Running  5m");
+	assert_true(curses_test_attrs(f.win, 10, 2) & A_REVERSE);
 	assert_true(table_widget_request(f.tw, f.rv, REQ_HALF_PAGE_DOWN, body));
 	assert_int_equal(rowview_selected(f.rv), 14);
 	assert_true(table_widget_request(f.tw, f.rv, REQ_HALF_PAGE_UP, body));
@@ -302,13 +232,13 @@ static void test_motions_and_scroll(void **state)
 	assert_int_equal(rowview_selected(f.rv), 99);
 	table_widget_draw(f.tw, f.win, f.rv, false);
 	assert_int_equal(table_widget_top(f.tw), 90);
-	assert_string_equal(line_text(f.win, 10), " pod-099  1/1    Running  5m");
+	assert_string_equal(curses_test_line(f.win, 10), " pod-099  1/1    Running  5m");
 	assert_true(table_widget_request(f.tw, f.rv, REQ_PAGE_DOWN, body)); /* at the edge */
 	assert_int_equal(rowview_selected(f.rv), 99);
 	assert_true(table_widget_request(f.tw, f.rv, REQ_FIRST, body));
 	table_widget_draw(f.tw, f.win, f.rv, false);
 	assert_int_equal(table_widget_top(f.tw), 0);
-	assert_string_equal(line_text(f.win, 1), " pod-000  1/1    Running  5m");
+	assert_string_equal(curses_test_line(f.win, 1), " pod-000  1/1    Running  5m");
 	assert_false(table_widget_request(f.tw, f.rv, REQ_DESCRIBE, body));
 	fx_close(&f);
 }
@@ -322,13 +252,13 @@ static void test_horizontal_scroll_and_wide(void **state)
 	assert_true(table_widget_request(f.tw, f.rv, REQ_SCROLL_RIGHT, 4));
 	assert_int_equal(table_widget_left(f.tw), 1);
 	table_widget_draw(f.tw, f.win, f.rv, false);
-	assert_string_equal(line_text(f.win, 0), " READY  STATUS   AGE");
-	assert_string_equal(line_text(f.win, 1), " 1/1    Running  5m");
+	assert_string_equal(curses_test_line(f.win, 0), " READY  STATUS   AGE");
+	assert_string_equal(curses_test_line(f.win, 1), " 1/1    Running  5m");
 	for (int i = 0; i < 5; i++)
 		table_widget_request(f.tw, f.rv, REQ_SCROLL_RIGHT, 4);
 	assert_int_equal(table_widget_left(f.tw), 3); /* never past AGE, the last column */
 	table_widget_draw(f.tw, f.win, f.rv, false);
-	assert_string_equal(line_text(f.win, 0), " AGE");
+	assert_string_equal(curses_test_line(f.win, 0), " AGE");
 	/* Wide shows IP (priority 1), and the last column is then reachable. */
 	assert_false(table_widget_wide(f.tw));
 	table_widget_set_wide(f.tw, true);
@@ -336,16 +266,16 @@ static void test_horizontal_scroll_and_wide(void **state)
 	table_widget_request(f.tw, f.rv, REQ_SCROLL_RIGHT, 4);
 	assert_int_equal(table_widget_left(f.tw), 4);
 	table_widget_draw(f.tw, f.win, f.rv, false);
-	assert_string_equal(line_text(f.win, 0), " IP");
-	assert_string_equal(line_text(f.win, 1), " 10.0.0.1");
+	assert_string_equal(curses_test_line(f.win, 0), " IP");
+	assert_string_equal(curses_test_line(f.win, 1), " 10.0.0.1");
 	for (int i = 0; i < 9; i++)
 		table_widget_request(f.tw, f.rv, REQ_SCROLL_LEFT, 4);
 	assert_int_equal(table_widget_left(f.tw), 0);
 	table_widget_draw(f.tw, f.win, f.rv, false);
-	assert_string_equal(line_text(f.win, 0), " NAME     READY  STATUS   AGE  IP");
+	assert_string_equal(curses_test_line(f.win, 0), " NAME     READY  STATUS   AGE  IP");
 	table_widget_set_wide(f.tw, false);
 	table_widget_draw(f.tw, f.win, f.rv, false);
-	assert_string_equal(line_text(f.win, 0), " NAME     READY  STATUS   AGE");
+	assert_string_equal(curses_test_line(f.win, 0), " NAME     READY  STATUS   AGE");
 	fx_close(&f);
 }
 
@@ -371,7 +301,7 @@ static void test_redraw_economy(void **state)
 	assert_false(rowview_update(f.rv));
 	table_widget_draw(f.tw, f.win, f.rv, false);
 	assert_int_equal(table_widget_lines_written(f.tw), 1);
-	assert_string_equal(line_text(f.win, 5), " pod-004  1/1    Pending  5m");
+	assert_string_equal(curses_test_line(f.win, 5), " pod-004  1/1    Pending  5m");
 	table_widget_draw(f.tw, f.win, f.rv, false);
 	assert_int_equal(table_widget_lines_written(f.tw), 0);
 	/* Moving the selection rewrites the old and the new selected rows. */
@@ -388,7 +318,7 @@ static void test_redraw_economy(void **state)
 	rowview_update(f.rv);
 	table_widget_draw(f.tw, f.win, f.rv, false);
 	assert_int_equal(table_widget_lines_written(f.tw), 20);
-	assert_string_equal(line_text(f.win, 0), " NAME     READY  STATUS            AGE");
+	assert_string_equal(curses_test_line(f.win, 0), " NAME     READY  STATUS            AGE");
 	/* A full draw rewrites everything. */
 	table_widget_draw(f.tw, f.win, f.rv, true);
 	assert_int_equal(table_widget_lines_written(f.tw), 20);
@@ -403,15 +333,15 @@ static void test_empty_text(void **state)
 	table_widget_set_empty_text(f.tw, "No pods in payments-prd");
 	table_widget_draw(f.tw, f.win, f.rv, true);
 	/* Line 1 + (11 - 1) / 2 = 6, centred in 80 columns: (80 - 23) / 2 = 28. */
-	assert_string_equal(line_text(f.win, 6),
+	assert_string_equal(curses_test_line(f.win, 6),
 			    "                            No pods in payments-prd");
-	assert_string_equal(line_text(f.win, 5), "");
-	assert_false(cell_attrs(f.win, 6, 30) & (A_REVERSE | A_BOLD));
+	assert_string_equal(curses_test_line(f.win, 5), "");
+	assert_false(curses_test_attrs(f.win, 6, 30) & (A_REVERSE | A_BOLD));
 	table_widget_draw(f.tw, f.win, f.rv, false);
 	assert_int_equal(table_widget_lines_written(f.tw), 0);
 	table_widget_set_empty_text(f.tw, "Loading\u2026");
 	table_widget_draw(f.tw, f.win, f.rv, false);
-	assert_string_equal(line_text(f.win, 6), "                                    Loading\u2026");
+	assert_string_equal(curses_test_line(f.win, 6), "                                    Loading\u2026");
 	/* Rows arriving replace the text. */
 	struct table *t = pods_table();
 	add_pod(t, "pod-a", "1/1", "Running");
@@ -419,8 +349,8 @@ static void test_empty_text(void **state)
 	table_free(t);
 	rowview_update(f.rv);
 	table_widget_draw(f.tw, f.win, f.rv, false);
-	assert_string_equal(line_text(f.win, 1), " pod-a  1/1    Running  5m");
-	assert_string_equal(line_text(f.win, 6), "");
+	assert_string_equal(curses_test_line(f.win, 1), " pod-a  1/1    Running  5m");
+	assert_string_equal(curses_test_line(f.win, 6), "");
 	fx_close(&f);
 }
 
@@ -436,5 +366,5 @@ int main(void)
 		cmocka_unit_test(test_redraw_economy),
 		cmocka_unit_test(test_empty_text),
 	};
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, group_setup, curses_test_teardown);
 }
