@@ -1,5 +1,5 @@
 #!/bin/sh
-# Runs every test suite (unit, integration, kubectl) and ends with "N passed, N failed".
+# Runs every test suite (unit, integration, kubectl, e2e) and ends with "N passed, N failed".
 # Usage: tests/run.sh BUILD_DIR
 BUILD=${1:-build}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -69,6 +69,11 @@ for t in "$BUILD"/tests/test_*; do
 done
 echo "== integration tests"
 for t in tests/integration/*.sh; do
+	[ -f "$t" ] && run_script "$t"
+done
+echo "== e2e tests"
+for t in tests/e2e/*.sh; do
+	[ "$(basename "$t")" = lib.sh ] && continue
 	[ -f "$t" ] && run_script "$t"
 done
 

@@ -80,6 +80,19 @@ static const struct kube_discovery *current_discovery(struct console *c)
 	return cl && cl->kc ? kube_client_discovery(cl->kc) : NULL;
 }
 
+/* The one name a resource is offered under for what was typed: its plural, else a
+ * short name, else its singular, whichever starts with typed. One candidate per
+ * resource, so "dep" completes to "deployments" rather than stopping at "deploy". */
+static const char *resource_word(const struct kube_resource *r, const char *typed)
+{
+	if (has_prefix_ci(r->resource, typed))
+		return r->resource;
+	for (size_t j = 0; j < r->nshort; j++)
+		if (has_prefix_ci(r->short_names[j], typed))
+			return r->short_names[j];
+	return r->singular;
+}
+
 static void complete_first_word(struct console *c, const char *typed,
 				struct prompt_candidates *out)
 {
@@ -90,12 +103,7 @@ static void complete_first_word(struct console *c, const char *typed,
 	offer(out, "", typed, "quit");
 	const struct kube_discovery *d = current_discovery(c);
 	for (size_t i = 0; d && i < d->nresources; i++)
-		offer(out, "", typed, d->resources[i].resource);
-	for (size_t i = 0; d && i < d->nresources; i++)
-		for (size_t j = 0; j < d->resources[i].nshort; j++)
-			offer(out, "", typed, d->resources[i].short_names[j]);
-	for (size_t i = 0; d && i < d->nresources; i++)
-		offer(out, "", typed, d->resources[i].singular);
+		offer(out, "", typed, resource_word(&d->resources[i], typed));
 	for (size_t i = 0; i < n; i++) {
 		char *aliases = xstrdup(views[i].aliases);
 		for (char *save, *a = strtok_r(aliases, " ", &save); a; a = strtok_r(NULL, " ", &save))

@@ -335,11 +335,14 @@ static void resource_header(const struct view *v, struct chrome_header *h)
 		h->context = rv->contexts[0];
 	}
 	if (!rv->follow_namespace) {
+		/* several namespaces: the first and how many more, so that the identity
+		 * keeps its place in an 80-column header */
 		static char ns[128];
-		ns[0] = 0;
-		for (size_t i = 0; i < rv->nnamespaces; i++)
-			snprintf(ns + strlen(ns), sizeof ns - strlen(ns), "%s%s", i ? "," : "",
-				 *rv->namespaces[i] ? rv->namespaces[i] : "all");
+		const char *first = *rv->namespaces[0] ? rv->namespaces[0] : "all";
+		if (rv->nnamespaces > 1)
+			snprintf(ns, sizeof ns, "%s +%zu", first, rv->nnamespaces - 1);
+		else
+			snprintf(ns, sizeof ns, "%s", first);
 		h->namespace = ns;
 	}
 	if (rv->res && !rv->res->namespaced)
