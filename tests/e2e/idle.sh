@@ -15,12 +15,10 @@ e2e_ok "the console starts" e2e_ready
 e2e_wait_stable
 sleep 1
 size() { wc -c <"$OUT" | tr -d ' '; }
-first=$(size)
-echo "# first screen bytes: $first"
 a=$(size)
 sleep 5
 b=$(size)
-echo "# idle bytes: $((b - a))"
+echo "# measure: idle bytes in 5 s: $((b - a))"
 if [ $((b - a)) -eq 0 ]; then ok "idle for 5 s: 0 bytes written"; else
 	not_ok "idle for 5 s: $((b - a)) bytes written"; tail -c 300 "$OUT" | od -c | head -n 10 | diag; fi
 
@@ -33,7 +31,7 @@ e2e_ok "kubectl delete pod $POD: the row changes" e2e_wait_gone "$POD"
 e2e_wait_stable
 sleep 1
 b=$(size)
-echo "# one change bytes: $((b - a))"
+echo "# measure: bytes for one pod change: $((b - a))"
 if [ $((b - a)) -gt 0 ] && [ $((b - a)) -lt 2000 ]; then
 	ok "one change: $((b - a)) bytes (0 < n < 2000)"
 else
