@@ -5,13 +5,13 @@
 
 #include <ctype.h>
 #include <limits.h>
-#include <regex.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "core/textmatch.h"
 #include "core/xalloc.h"
 
 /* ---- type-aware cell comparison ------------------------------------------------- */
@@ -199,7 +199,7 @@ int rowview_compare_cells(const char *a, const char *b)
 
 /* ---- the view -------------------------------------------------------------------- */
 
-enum filter_kind { FILTER_NONE, FILTER_SUBSTRING, FILTER_REGEX, FILTER_LABELS };
+enum filter_kind { FILTER_NONE, FILTER_TEXT, FILTER_LABELS };
 
 struct rowview {
 	struct store **stores;
@@ -209,9 +209,8 @@ struct rowview {
 	/* filter */
 	char *filter_text;
 	enum filter_kind filter;
-	bool invert, icase;
-	char *needle;                    /* substring, or NULL */
-	regex_t re;
+	bool invert;
+	struct textmatch *match;         /* FILTER_TEXT */
 	char *selector;
 	/* sort */
 	int sort_col;
@@ -241,11 +240,10 @@ struct rowview *rowview_new(void)
 
 static void filter_clear(struct rowview *rv)
 {
-	if (rv->filter == FILTER_REGEX)
-		regfree(&rv->re);
-	free(rv->needle);
+	textmatch_free(rv->match);
 	free(rv->selector);
-	rv->needle = rv->selector = NULL;
+	rv->match = NULL;
+	rv->selector = NULL;
 	rv->filter = FILTER_NONE;
 	rv->invert = false;
 }
@@ -363,26 +361,8 @@ static void columns_refresh(struct rowview *rv)
 
 /* ---- filter ---------------------------------------------------------------------- */
 
-static bool has_upper(const char *s)
-{
-	for (; *s; s++)
-		if (isupper((unsigned char)*s))
-			return true;
-	return false;
-}
-
-static bool contains_icase(const char *hay, const char *needle)
-{
-	size_t n = strlen(needle);
-	for (; *hay; hay++)
-		if (strncasecmp(hay, needle, n) == 0)
-			return true;
-	return n == 0;
-}
-
 bool rowview_set_filter(struct rowview *rv, const char *text, char *err, size_t errlen)
 {
-	bool ok = true;
 	filter_clear(rv);
 	free(rv->filter_text);
 	rv->filter_text = xstrdup(text ? text : "");
@@ -406,24 +386,13 @@ bool rowview_set_filter(struct rowview *rv, const char *text, char *err, size_t 
 		rv->invert = false;
 		return true;
 	}
-	rv->icase = !has_upper(p);
-	if (strpbrk(p, ".[]()*+?{}|^$\\")) {
-		int rc = regcomp(&rv->re, p, REG_EXTENDED | REG_NOSUB | (rv->icase ? REG_ICASE : 0));
-		if (rc == 0) {
-			rv->filter = FILTER_REGEX;
-			return true;
-		}
-		char msg[128];
-		regerror(rc, &rv->re, msg, sizeof(msg));
-		regfree(&rv->re);
-		if (err && errlen)
-			snprintf(err, errlen, "invalid regex (%s): matching \"%s\" as plain text",
-				 msg, p);
-		ok = false;
-	}
-	rv->filter = FILTER_SUBSTRING;
-	rv->needle = xstrdup(p);
-	return ok;
+	char why[128];
+	rv->filter = FILTER_TEXT;
+	if (textmatch_compile(&rv->match, p, why, sizeof(why)))
+		return true;
+	if (err && errlen)
+		snprintf(err, errlen, "invalid regex (%s): matching \"%s\" as plain text", why, p);
+	return false;
 }
 
 const char *rowview_label_selector(const struct rowview *rv)
@@ -436,20 +405,13 @@ const char *rowview_filter(const struct rowview *rv)
 	return rv->filter_text;
 }
 
-static bool cell_matches(const struct rowview *rv, const char *cell)
-{
-	if (rv->filter == FILTER_REGEX)
-		return regexec(&rv->re, cell, 0, NULL, 0) == 0;
-	return rv->icase ? contains_icase(cell, rv->needle) : strstr(cell, rv->needle) != NULL;
-}
-
 static bool row_matches(const struct rowview *rv, const struct store_row *row)
 {
 	if (rv->filter == FILTER_NONE || rv->filter == FILTER_LABELS)
 		return true;
 	bool hit = false;
 	for (size_t c = 0; c < rowview_ncols(rv) && !hit; c++)
-		hit = cell_matches(rv, cell_of(rv, row, c));
+		hit = textmatch_find(rv->match, cell_of(rv, row, c), 0, NULL, NULL);
 	return hit != rv->invert;
 }
 

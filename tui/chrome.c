@@ -1,81 +1,16 @@
 /* The console's chrome (tui/chrome.h): header, crumbs, message line and footer, each one
  * whole line rewritten per call and padded with its element's background. */
-#define _XOPEN_SOURCE 700 /* wcwidth */
 #include "tui/chrome.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
 
 #include "core/request.h"
 #include "core/strbuf.h"
 #include "core/xalloc.h"
 #include "tui/glyphs.h"
-
-/* ---- measuring and writing UTF-8 text in columns */
-
-/* Decodes one character of s (locale's multibyte encoding, UTF-8 in practice); invalid
- * bytes and control characters come back as '?' so server text cannot move the cursor. */
-static size_t next_char(const char *s, wchar_t *wc, int *width)
-{
-	mbstate_t st;
-	memset(&st, 0, sizeof st);
-	size_t r = mbrtowc(wc, s, strlen(s), &st);
-	if (r == (size_t)-1 || r == (size_t)-2 || r == 0) {
-		*wc = L'?';
-		r = 1;
-	}
-	*width = wcwidth(*wc);
-	if (*width < 0) {
-		*wc = L'?';
-		*width = 1;
-	}
-	return r;
-}
-
-static int text_width(const char *s)
-{
-	int total = 0;
-	while (s && *s) {
-		wchar_t wc;
-		int w;
-		s += next_char(s, &wc, &w);
-		total += w;
-	}
-	return total;
-}
-
-/* Writes s at the cursor in at most maxw columns; returns the columns written. */
-static int put_text(WINDOW *win, const char *s, int maxw, attr_t attr)
-{
-	int used = 0;
-	while (s && *s) {
-		wchar_t wc[2] = {0, 0};
-		int w;
-		size_t n = next_char(s, &wc[0], &w);
-		if (used + w > maxw)
-			break;
-		cchar_t cc;
-		if (setcchar(&cc, wc, attr & ~A_COLOR, (short)PAIR_NUMBER(attr), NULL) == OK)
-			wadd_wch(win, &cc);
-		used += w;
-		s += n;
-	}
-	return used;
-}
-
-/* Writes s in at most maxw columns, ending with the ellipsis glyph when it is cut. */
-static int put_cut(WINDOW *win, const char *s, int maxw, attr_t attr)
-{
-	if (maxw <= 0)
-		return 0;
-	if (text_width(s) <= maxw)
-		return put_text(win, s, maxw, attr);
-	const char *ell = glyph(GLYPH_ELLIPSIS);
-	int used = put_text(win, s, maxw - text_width(ell), attr);
-	return used + put_text(win, ell, maxw - used, attr);
-}
+#include "tui/text.h"
 
 /* Pads the line from column x to the window's width. */
 static void pad(WINDOW *win, int x, attr_t attr)
@@ -227,10 +162,10 @@ static int header_draw_left(WINDOW *win, const struct header_layout *l, int widt
 		if (!s->on)
 			continue;
 		if (n++)
-			x += put_text(win, "  ", width - x, base);
-		x += put_text(win, s->label, width - x, base);
+			x += text_put(win, "  ", width - x, base);
+		x += text_put(win, s->label, width - x, base);
 		int maxw = s->maxw < width - x ? s->maxw : width - x;
-		x += put_cut(win, s->value, maxw, s->attr);
+		x += text_put_cut(win, s->value, maxw, s->attr);
 	}
 	return x;
 }
@@ -257,9 +192,9 @@ void chrome_draw_header(WINDOW *win, const struct chrome_header *h)
 	pad(win, x, base);
 	if (rw && x + 2 + rw <= width) {
 		wmove(win, 0, width - rw);
-		int used = put_cut(win, strbuf_str(&l.conn), l.conn_maxw, l.conn_attr);
+		int used = text_put_cut(win, strbuf_str(&l.conn), l.conn_maxw, l.conn_attr);
 		if (l.detail_on)
-			put_text(win, strbuf_str(&l.detail), rw - used, l.conn_attr);
+			text_put(win, strbuf_str(&l.detail), rw - used, l.conn_attr);
 	}
 	strbuf_free(&l.conn);
 	strbuf_free(&l.detail);
@@ -298,18 +233,18 @@ void chrome_draw_crumbs(WINDOW *win, const char *const *crumbs, size_t n, const 
 	wmove(win, 0, 0);
 	int x = 0;
 	if (first > 0) {
-		x += put_text(win, glyph(GLYPH_ELLIPSIS), avail - x, attr);
-		x += put_text(win, sep, avail - x, attr);
+		x += text_put(win, glyph(GLYPH_ELLIPSIS), avail - x, attr);
+		x += text_put(win, sep, avail - x, attr);
 	}
 	for (size_t i = first; i < n; i++) {
 		if (i > first)
-			x += put_text(win, sep, avail - x, attr);
-		x += put_cut(win, crumbs[i], avail - x, i + 1 == n ? active : attr);
+			x += text_put(win, sep, avail - x, attr);
+		x += text_put_cut(win, crumbs[i], avail - x, i + 1 == n ? active : attr);
 	}
 	pad(win, x, attr);
 	if (rw) {
 		wmove(win, 0, width - rw);
-		put_text(win, right, rw, attr);
+		text_put(win, right, rw, attr);
 	}
 	wnoutrefresh(win);
 }
@@ -331,7 +266,7 @@ void chrome_draw_flash(WINDOW *win, enum chrome_flash level, const char *text)
 									    : THEME_FLASH_INFO;
 		attr = theme_attr(el);
 		wmove(win, 0, 0);
-		x = put_cut(win, text, width, attr);
+		x = text_put_cut(win, text, width, attr);
 	}
 	pad(win, x, attr);
 	wnoutrefresh(win);
@@ -359,10 +294,10 @@ void chrome_draw_footer(WINDOW *win, const struct keymap_help_item *items, size_
 		int w = sep + text_width(key) + 1 + text_width(hint);
 		if (x + w > width)
 			break; /* never a cut item: the rest would mislead */
-		x += put_text(win, sep ? "  " : "", sep, attr);
-		x += put_text(win, key, width - x, key_attr);
-		x += put_text(win, " ", width - x, attr);
-		x += put_text(win, hint, width - x, attr);
+		x += text_put(win, sep ? "  " : "", sep, attr);
+		x += text_put(win, key, width - x, key_attr);
+		x += text_put(win, " ", width - x, attr);
+		x += text_put(win, hint, width - x, attr);
 	}
 	pad(win, x, attr);
 	wnoutrefresh(win);

@@ -1,8 +1,8 @@
 /* The confirmation dialog (tui/dialog.h): a bordered box with a title, the question
  * wrapped on words, an optional hint, and either [Yes]/[No] buttons or a prompt line. */
-#define _XOPEN_SOURCE 700 /* wcwidth */
 #include "tui/dialog.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -10,6 +10,7 @@
 #include "core/xalloc.h"
 #include "tui/glyphs.h"
 #include "tui/prompt.h"
+#include "tui/text.h"
 
 #define DIALOG_MAX_WIDTH 70
 
@@ -36,24 +37,9 @@ static struct wtext wtext_from(const char *s)
 {
 	size_t cap = strlen(s) + 1;
 	struct wtext t = {xcalloc(cap, sizeof(wchar_t)), xcalloc(cap, sizeof(int)), 0};
-	mbstate_t st;
-	memset(&st, 0, sizeof st);
 	while (*s) {
-		wchar_t wc;
-		size_t r = mbrtowc(&wc, s, strlen(s), &st);
-		if (r == (size_t)-1 || r == (size_t)-2 || r == 0) {
-			memset(&st, 0, sizeof st);
-			wc = L'?';
-			r = 1;
-		}
-		int cw = wcwidth(wc);
-		if (cw < 0) {
-			wc = L'?';
-			cw = 1;
-		}
-		t.s[t.n] = wc;
-		t.w[t.n++] = cw;
-		s += r;
+		s += text_next_char(s, &t.s[t.n], &t.w[t.n]);
+		t.n++;
 	}
 	return t;
 }
@@ -66,10 +52,8 @@ static void wtext_free(struct wtext *t)
 
 static void put_wc(WINDOW *w, int y, int x, wchar_t c, attr_t attr)
 {
-	wchar_t wc[2] = {c, 0};
-	cchar_t cc;
-	if (setcchar(&cc, wc, attr & ~A_COLOR, (short)PAIR_NUMBER(attr), NULL) == OK)
-		mvwadd_wch(w, y, x, &cc);
+	wmove(w, y, x);
+	text_put_char(w, c, attr);
 }
 
 /* Writes characters [from, to) of t at (y, x); returns the columns written. */
@@ -86,10 +70,8 @@ static int put_span(WINDOW *w, int y, int x, const struct wtext *t, size_t from,
 
 static int put_utf8(WINDOW *w, int y, int x, const char *s, attr_t attr)
 {
-	struct wtext t = wtext_from(s);
-	int used = put_span(w, y, x, &t, 0, t.n, attr);
-	wtext_free(&t);
-	return used;
+	wmove(w, y, x);
+	return text_put(w, s, INT_MAX, attr);
 }
 
 struct dialog *dialog_new(enum dialog_kind kind, const char *title, const char *question,
@@ -221,28 +203,30 @@ static size_t wrap(const struct wtext *t, int width, size_t *starts, size_t *end
 	return n;
 }
 
+/* The glyph's (first) character, as put_wc draws it. */
+static wchar_t glyph_char(enum glyph id)
+{
+	wchar_t wc;
+	int width;
+	text_next_char(glyph(id), &wc, &width);
+	return wc;
+}
+
 static void draw_border(WINDOW *w, int h, int wd, attr_t attr)
 {
-	struct wtext hl = wtext_from(glyph(GLYPH_HLINE)), vl = wtext_from(glyph(GLYPH_VLINE));
-	struct wtext c[4] = {wtext_from(glyph(GLYPH_TOP_LEFT)), wtext_from(glyph(GLYPH_TOP_RIGHT)),
-			     wtext_from(glyph(GLYPH_BOTTOM_LEFT)),
-			     wtext_from(glyph(GLYPH_BOTTOM_RIGHT))};
+	wchar_t hl = glyph_char(GLYPH_HLINE), vl = glyph_char(GLYPH_VLINE);
 	for (int x = 1; x < wd - 1; x++) {
-		put_wc(w, 0, x, hl.s[0], attr);
-		put_wc(w, h - 1, x, hl.s[0], attr);
+		put_wc(w, 0, x, hl, attr);
+		put_wc(w, h - 1, x, hl, attr);
 	}
 	for (int y = 1; y < h - 1; y++) {
-		put_wc(w, y, 0, vl.s[0], attr);
-		put_wc(w, y, wd - 1, vl.s[0], attr);
+		put_wc(w, y, 0, vl, attr);
+		put_wc(w, y, wd - 1, vl, attr);
 	}
-	put_wc(w, 0, 0, c[0].s[0], attr);
-	put_wc(w, 0, wd - 1, c[1].s[0], attr);
-	put_wc(w, h - 1, 0, c[2].s[0], attr);
-	put_wc(w, h - 1, wd - 1, c[3].s[0], attr);
-	wtext_free(&hl);
-	wtext_free(&vl);
-	for (int i = 0; i < 4; i++)
-		wtext_free(&c[i]);
+	put_wc(w, 0, 0, glyph_char(GLYPH_TOP_LEFT), attr);
+	put_wc(w, 0, wd - 1, glyph_char(GLYPH_TOP_RIGHT), attr);
+	put_wc(w, h - 1, 0, glyph_char(GLYPH_BOTTOM_LEFT), attr);
+	put_wc(w, h - 1, wd - 1, glyph_char(GLYPH_BOTTOM_RIGHT), attr);
 }
 
 /* Creates the window, or recreates it when the geometry changed. */

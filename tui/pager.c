@@ -1,19 +1,17 @@
 /* The pager (tui/pager.h): a text split once into lines (tabs expanded), drawn a window
  * at a time with light syntax colours, and searched line by line so 100k-line texts
  * stay fast. */
-#define _XOPEN_SOURCE 700 /* wcwidth */
 #include "tui/pager.h"
 
-#include <ctype.h>
-#include <regex.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <wchar.h>
 
+#include "core/textmatch.h"
 #include "core/xalloc.h"
+#include "tui/text.h"
 
 enum {
 	TAB_WIDTH = 8,
@@ -31,8 +29,7 @@ struct pager {
 	int rows;             /* window height of the last draw or motion (0: unknown) */
 
 	char *pattern;        /* "" when no search */
-	bool regex, icase;
-	regex_t re;
+	struct textmatch *match; /* NULL when no search */
 	size_t *matches;      /* matching line numbers, ascending */
 	size_t nmatches, matches_cap;
 	size_t cur;           /* index into matches, SIZE_MAX when none */
@@ -57,9 +54,8 @@ struct pager *pager_new(enum pager_syntax syntax)
 
 static void search_free(struct pager *p)
 {
-	if (p->regex)
-		regfree(&p->re);
-	p->regex = false;
+	textmatch_free(p->match);
+	p->match = NULL;
 	p->nmatches = 0;
 	p->cur = SIZE_MAX;
 	free(p->pattern);
@@ -143,54 +139,13 @@ static size_t max_top(const struct pager *p, int rows)
 
 /* ---- search ---------------------------------------------------------------------- */
 
-static bool has_upper(const char *s)
-{
-	for (; *s; s++)
-		if (isupper((unsigned char)*s))
-			return true;
-	return false;
-}
-
-/* The first match in line at or after byte from: true with [*so, *eo). */
-static bool match_at(const struct pager *p, const char *line, size_t from, size_t *so,
-		     size_t *eo)
-{
-	if (p->regex) {
-		regmatch_t m;
-		if (regexec(&p->re, line + from, 1, &m, from ? REG_NOTBOL : 0) != 0)
-			return false;
-		*so = from + (size_t)m.rm_so;
-		*eo = from + (size_t)m.rm_eo;
-		return true;
-	}
-	size_t n = strlen(p->pattern);
-	for (const char *h = line + from; *h; h++) {
-		if (p->icase ? strncasecmp(h, p->pattern, n) == 0 : strncmp(h, p->pattern, n) == 0) {
-			*so = (size_t)(h - line);
-			*eo = *so + n;
-			return true;
-		}
-	}
-	return false;
-}
-
-static bool line_matches(const struct pager *p, const char *line)
-{
-	size_t so, eo;
-	if (p->regex)
-		return regexec(&p->re, line, 0, NULL, 0) == 0;
-	if (!p->icase)
-		return strstr(line, p->pattern) != NULL;
-	return match_at(p, line, 0, &so, &eo);
-}
-
 static void search_run(struct pager *p)
 {
 	p->nmatches = 0;
 	if (!*p->pattern)
 		return;
 	for (size_t i = 0; i < p->nlines; i++) {
-		if (!line_matches(p, p->buf + p->off[i]))
+		if (!textmatch_find(p->match, p->buf + p->off[i], 0, NULL, NULL))
 			continue;
 		p->matches = xgrow(p->matches, &p->matches_cap, p->nmatches + 1,
 				   sizeof(*p->matches));
@@ -247,21 +202,11 @@ size_t pager_search(struct pager *p, const char *pattern, char *err, size_t errl
 		return 0;
 	free(p->pattern);
 	p->pattern = xstrdup(pattern);
-	p->icase = !has_upper(pattern);
-	/* The same rules as the table filter (core/rowview), so / means one thing. */
-	if (strpbrk(pattern, ".[]()*+?{}|^$\\")) {
-		int rc = regcomp(&p->re, pattern, REG_EXTENDED | (p->icase ? REG_ICASE : 0));
-		if (rc == 0) {
-			p->regex = true;
-		} else {
-			char msg[128];
-			regerror(rc, &p->re, msg, sizeof(msg));
-			regfree(&p->re);
-			if (err && errlen)
-				snprintf(err, errlen, "invalid regex (%s): searching \"%s\" as plain text",
-					 msg, pattern);
-		}
-	}
+	/* core/textmatch reads it as the table filter does, so / means one thing. */
+	char why[128];
+	if (!textmatch_compile(&p->match, pattern, why, sizeof(why)) && err && errlen)
+		snprintf(err, errlen, "invalid regex (%s): searching \"%s\" as plain text", why,
+			 pattern);
 	search_run(p);
 	if (!p->nmatches)
 		return 0;
@@ -377,34 +322,10 @@ static void line_elements(struct pager *p, const char *line, size_t len)
 	if (!*p->pattern)
 		return;
 	size_t from = 0, so, eo;
-	while (from < len && match_at(p, line, from, &so, &eo)) {
+	while (from < len && textmatch_find(p->match, line, from, &so, &eo)) {
 		memset(p->el + so, THEME_SEARCH_MATCH, eo - so);
 		from = eo > so ? eo : so + 1;
 	}
-}
-
-/* Decodes one character: printable form (invalid bytes and controls become '?'), its
- * width, and the bytes consumed. */
-static size_t char_decode(const char *s, mbstate_t *st, wchar_t *wc, int *width)
-{
-	unsigned char c = (unsigned char)*s;
-	size_t n = 1;
-	if (c < 0x80) {
-		*wc = (wchar_t)c;
-	} else {
-		n = mbrtowc(wc, s, MB_CUR_MAX, st);
-		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
-			memset(st, 0, sizeof(*st));
-			n = 1;
-			*wc = L'?';
-		}
-	}
-	*width = wcwidth(*wc);
-	if (*width < 0) {
-		*wc = L'?';
-		*width = 1;
-	}
-	return n;
 }
 
 static void put_run(WINDOW *win, const wchar_t *buf, size_t n, enum theme_element el)
@@ -422,15 +343,13 @@ static void draw_line(struct pager *p, WINDOW *win, int y, const char *line)
 	int used = 0;
 	wchar_t buf[LINE_CHARS];
 	enum theme_element run = THEME_DEFAULT;
-	mbstate_t st;
-	memset(&st, 0, sizeof(st));
 	line_elements(p, line, len);
 	wmove(win, y, 0);
 	for (size_t i = 0; i < len && n < LINE_CHARS;) {
 		wchar_t wc;
 		int cw;
 		enum theme_element el = (enum theme_element)p->el[i];
-		i += char_decode(line + i, &st, &wc, &cw);
+		i += text_next_char(line + i, &wc, &cw);
 		size_t c0 = col;
 		col += (size_t)cw;
 		if (c0 < p->left)
@@ -446,13 +365,8 @@ static void draw_line(struct pager *p, WINDOW *win, int y, const char *line)
 		used += cw;
 	}
 	put_run(win, buf, n, run);
-	if (used < p->drawn_cols) {
-		cchar_t blank;
-		attr_t a = theme_attr(THEME_DEFAULT);
-		setcchar(&blank, L" ", a & ~A_COLOR, (short)PAIR_NUMBER(a), NULL);
-		wattrset(win, a); /* whline_set merges the window's attributes in */
-		mvwhline_set(win, y, used, &blank, p->drawn_cols - used);
-	}
+	wmove(win, y, used);
+	text_put_blank(win, p->drawn_cols - used, theme_attr(THEME_DEFAULT));
 }
 
 void pager_draw(struct pager *p, WINDOW *win, bool full)

@@ -1,16 +1,15 @@
 /* The prompt (tui/prompt.h): a one-line editor holding code points, so the cursor moves
  * over whole characters, with history, tab completion and a wildmenu line. */
-#define _XOPEN_SOURCE 700 /* wcwidth */
 #include "tui/prompt.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
 
 #include "core/strbuf.h"
 #include "core/xalloc.h"
 #include "tui/glyphs.h"
+#include "tui/text.h"
 
 struct prompt_candidates {
 	char **items;
@@ -40,7 +39,8 @@ struct prompt {
 	size_t wild_first; /* first candidate drawn */
 };
 
-/* ---- UTF-8, done here rather than with the locale: the text is UTF-8 whatever it is */
+/* ---- the line as UTF-8, done here rather than with the locale: prompt_text is UTF-8
+ * whatever the locale is (measuring and drawing go through tui/text like everywhere) */
 
 static size_t utf8_decode(const char *s, uint32_t *cp)
 {
@@ -87,25 +87,6 @@ static void utf8_append(struct strbuf *sb, uint32_t c)
 		n = 4;
 	}
 	strbuf_append(sb, b, n);
-}
-
-/* Columns of one code point; control and unknown characters count (and draw) as one. */
-static int cp_width(uint32_t c)
-{
-	int w = wcwidth((wchar_t)c);
-	return w < 0 ? 1 : w;
-}
-
-/* Columns of a UTF-8 string. */
-static int str_width(const char *s)
-{
-	int w = 0;
-	while (*s) {
-		uint32_t c;
-		s += utf8_decode(s, &c);
-		w += cp_width(c);
-	}
-	return w;
 }
 
 /* ---- candidates and history */
@@ -454,32 +435,6 @@ enum prompt_status prompt_key(struct prompt *p, int key, bool function_key)
 
 /* ---- drawing */
 
-static void put_cp(WINDOW *w, uint32_t c, attr_t attr)
-{
-	wchar_t wc[2] = {(wchar_t)c, 0};
-	if (wcwidth(wc[0]) < 0)
-		wc[0] = L'?';
-	cchar_t cc;
-	if (setcchar(&cc, wc, attr & ~A_COLOR, (short)PAIR_NUMBER(attr), NULL) == OK)
-		wadd_wch(w, &cc);
-}
-
-/* Writes UTF-8 s in at most maxw columns; returns the columns written. */
-static int put_str(WINDOW *w, const char *s, int maxw, attr_t attr)
-{
-	int used = 0;
-	while (*s) {
-		uint32_t c;
-		size_t n = utf8_decode(s, &c);
-		if (used + cp_width(c) > maxw)
-			break;
-		put_cp(w, c, attr);
-		used += cp_width(c);
-		s += n;
-	}
-	return used;
-}
-
 static void fill(WINDOW *w, int from, int width, attr_t attr)
 {
 	if (from < width)
@@ -492,9 +447,9 @@ static void scroll_to_cursor(struct prompt *p, int avail)
 	if (p->scroll > p->cursor)
 		p->scroll = p->cursor;
 	for (;;) {
-		int w = p->cursor < p->len ? cp_width(p->text[p->cursor]) : 1;
+		int w = p->cursor < p->len ? text_char_width((wchar_t)p->text[p->cursor]) : 1;
 		for (size_t i = p->scroll; i < p->cursor; i++)
-			w += cp_width(p->text[i]);
+			w += text_char_width((wchar_t)p->text[i]);
 		if (w <= avail || p->scroll >= p->cursor)
 			return;
 		p->scroll++;
@@ -506,7 +461,7 @@ static void draw_line(struct prompt *p, WINDOW *line)
 	int width = getmaxx(line);
 	attr_t attr = theme_attr(THEME_PROMPT);
 	wmove(line, 0, 0);
-	int x = put_str(line, p->label, width, attr);
+	int x = text_put(line, p->label, width, attr);
 	int avail = width - x;
 	scroll_to_cursor(p, avail);
 	for (size_t i = p->scroll; i <= p->len && avail > 0; i++) {
@@ -514,10 +469,10 @@ static void draw_line(struct prompt *p, WINDOW *line)
 		uint32_t c = i < p->len ? p->text[i] : ' ';
 		if (i == p->len && !at_cursor)
 			break;
-		int cw = cp_width(c);
+		int cw = text_char_width((wchar_t)c);
 		if (cw > avail)
 			break;
-		put_cp(line, c, at_cursor ? attr ^ A_REVERSE : attr);
+		text_put_char(line, (wchar_t)c, at_cursor ? attr ^ A_REVERSE : attr);
 		x += cw;
 		avail -= cw;
 	}
@@ -528,9 +483,9 @@ static void draw_line(struct prompt *p, WINDOW *line)
 /* Columns the wildmenu needs for candidates first..last, with the leading "… " mark. */
 static int wild_span(const struct prompt *p, size_t first, size_t last)
 {
-	int w = first > 0 ? str_width(glyph(GLYPH_ELLIPSIS)) + 1 : 0;
+	int w = first > 0 ? text_width(glyph(GLYPH_ELLIPSIS)) + 1 : 0;
 	for (size_t i = first; i <= last; i++)
-		w += str_width(p->cands.items[i]) + (i > first ? 2 : 0);
+		w += text_width(p->cands.items[i]) + (i > first ? 2 : 0);
 	return w;
 }
 
@@ -549,29 +504,29 @@ static void draw_wild(struct prompt *p, WINDOW *wild)
 	while (p->wild_first < sel && wild_span(p, p->wild_first, sel) > width)
 		p->wild_first++;
 	const char *ell = glyph(GLYPH_ELLIPSIS);
-	int ellw = str_width(ell);
+	int ellw = text_width(ell);
 	wmove(wild, 0, 0);
 	int x = 0;
 	if (p->wild_first > 0) {
-		x += put_str(wild, ell, width, attr);
-		x += put_str(wild, " ", width - x, attr);
+		x += text_put(wild, ell, width, attr);
+		x += text_put(wild, " ", width - x, attr);
 	}
 	for (size_t i = p->wild_first; i < p->cands.n && x < width; i++) {
 		const char *c = p->cands.items[i];
 		attr_t a = (int)i == p->selected ? theme_attr(THEME_COMPLETION_SELECTED) : attr;
 		int sep = i > p->wild_first ? 2 : 0;
-		int cw = str_width(c);
+		int cw = text_width(c);
 		bool last = i + 1 == p->cands.n;
 		/* a candidate that fits, with room for the cut mark unless it is the last */
 		if (x + sep + cw <= width - (last ? 0 : ellw) ||
 		    (last && x + sep + cw <= width)) {
-			x += put_str(wild, sep ? "  " : "", sep, attr);
-			x += put_str(wild, c, cw, a);
+			x += text_put(wild, sep ? "  " : "", sep, attr);
+			x += text_put(wild, c, cw, a);
 			continue;
 		}
-		x += put_str(wild, sep ? "  " : "", width - x - ellw > 0 ? sep : 0, attr);
-		x += put_str(wild, c, width - x - ellw, a);
-		x += put_str(wild, ell, width - x, attr);
+		x += text_put(wild, sep ? "  " : "", width - x - ellw > 0 ? sep : 0, attr);
+		x += text_put(wild, c, width - x - ellw, a);
+		x += text_put(wild, ell, width - x, attr);
 		break;
 	}
 	fill(wild, x, width, attr);

@@ -1,21 +1,19 @@
 /* The table widget (tui/table_widget.h): column layout over a rowview, selection and
  * scrolling, and a record of what each screen line shows so that a frame rewrites only
  * the lines whose content changed (an idle console writes nothing). */
-#define _XOPEN_SOURCE 700 /* wcwidth */
 #include "tui/table_widget.h"
 
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
 
 #include "core/xalloc.h"
 #include "tui/glyphs.h"
+#include "tui/text.h"
 
 enum {
 	COL_CAP = 60,        /* a column wider than this is cut (except the last shown) */
 	COL_GAP = 2,         /* spaces between columns */
-	TEXT_CHARS = 512,    /* characters of one cell decoded at a time (wider is cut) */
 };
 
 /* What one body line shows, to tell whether the next frame must rewrite it. */
@@ -121,105 +119,11 @@ unsigned long table_widget_lines_written(const struct table_widget *tw)
 	return tw->lines_written;
 }
 
-/* ---- text ------------------------------------------------------------------------ */
-
-/* Decodes one character of s: its printable form (invalid bytes and control characters
- * become '?', one column, so a byte counts as a column) and its width. Returns the
- * bytes consumed. */
-static size_t char_decode(const char *s, mbstate_t *st, wchar_t *wc, int *width)
-{
-	unsigned char c = (unsigned char)*s;
-	if (c < 0x80) {
-		*wc = c < 0x20 || c == 0x7f ? L'?' : (wchar_t)c;
-		*width = 1;
-		return 1;
-	}
-	size_t n = mbrtowc(wc, s, MB_CUR_MAX, st);
-	if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
-		memset(st, 0, sizeof(*st));
-		*wc = L'?';
-		*width = 1;
-		return 1;
-	}
-	*width = wcwidth(*wc);
-	if (*width < 0) {
-		*wc = L'?';
-		*width = 1;
-	}
-	return n;
-}
-
-/* Terminal columns of s; ASCII (the usual cell) is counted without decoding. */
-static size_t text_width(const char *s)
-{
-	mbstate_t st;
-	size_t w = 0;
-	memset(&st, 0, sizeof(st));
-	while (*s) {
-		if (!((unsigned char)*s & 0x80)) {
-			w++;
-			s++;
-			continue;
-		}
-		wchar_t wc;
-		int cw;
-		s += char_decode(s, &st, &wc, &cw);
-		w += (size_t)cw;
-	}
-	return w;
-}
-
-/* Blanks n columns from the cursor in attr and moves the cursor past them. */
-static void put_blank(WINDOW *win, int n, attr_t attr)
-{
-	if (n <= 0)
-		return;
-	cchar_t blank;
-	int y, x;
-	setcchar(&blank, L" ", attr & ~A_COLOR, (short)PAIR_NUMBER(attr), NULL);
-	getyx(win, y, x);
-	wattrset(win, attr); /* whline_set merges the window's attributes in */
-	whline_set(win, &blank, n);
-	wmove(win, y, x + n);
-}
-
-/* Writes s at the cursor in at most width columns, cut with the ellipsis when wider.
- * Returns the columns written. */
-static int put_text(WINDOW *win, const char *s, int width, attr_t attr)
-{
-	if (width <= 0)
-		return 0;
-	bool cut = text_width(s) > (size_t)width;
-	int room = cut ? width - 1 : width, used = 0;
-	wchar_t buf[TEXT_CHARS];
-	size_t n = 0;
-	mbstate_t st;
-	memset(&st, 0, sizeof(st));
-	while (*s && n < TEXT_CHARS) {
-		wchar_t wc;
-		int cw;
-		size_t len = char_decode(s, &st, &wc, &cw);
-		if (used + cw > room)
-			break;
-		buf[n++] = wc;
-		used += cw;
-		s += len;
-	}
-	wattrset(win, attr);
-	if (n)
-		waddnwstr(win, buf, (int)n);
-	if (cut) {
-		waddstr(win, glyph(GLYPH_ELLIPSIS));
-		used++;
-	}
-	return used;
-}
-
 /* ---- columns --------------------------------------------------------------------- */
 
 static size_t header_width(const struct rowview *rv, size_t col)
 {
-	size_t w = text_width(rowview_column_name(rv, col));
+	size_t w = (size_t)text_width(rowview_column_name(rv, col));
 	return rowview_sort_column(rv) == (int)col ? w + 1 : w;
 }
 
@@ -241,7 +145,7 @@ static bool widths_grow_row(struct table_widget *tw, const struct rowview *rv, s
 {
 	bool grew = false;
 	for (size_t c = 0; c < tw->nwidths; c++) {
-		size_t w = text_width(rowview_cell(rv, i, c));
+		size_t w = (size_t)text_width(rowview_cell(rv, i, c));
 		if (w > tw->widths[c]) {
 			tw->widths[c] = w;
 			grew = true;
@@ -320,11 +224,11 @@ static void draw_cells(struct table_widget *tw, WINDOW *win, const struct rowvie
 	if (look->lead)
 		waddstr(win, look->lead);
 	else
-		put_blank(win, 1, look->base);
+		text_put_blank(win, 1, look->base);
 	for (size_t k = tw->left; k < tw->ndisp && x < tw->cols; k++) {
 		if (k > tw->left) {
 			int gap = tw->cols - x < COL_GAP ? tw->cols - x : COL_GAP;
-			put_blank(win, gap, look->base);
+			text_put_blank(win, gap, look->base);
 			if ((x += gap) >= tw->cols)
 				break;
 		}
@@ -335,11 +239,11 @@ static void draw_cells(struct table_widget *tw, WINDOW *win, const struct rowvie
 		attr_t a = look->base;
 		if (look->styled)
 			a = theme_attr(tw->style ? tw->style(tw->style_ud, rv, row, c) : THEME_ROW);
-		int used = put_text(win, text(rv, row, c, buf, sizeof(buf)), w, a);
-		put_blank(win, w - used, look->base);
+		int used = text_put_cut(win, text(rv, row, c, buf, sizeof(buf)), w, a);
+		text_put_blank(win, w - used, look->base);
 		x += w;
 	}
-	put_blank(win, tw->cols - x, look->base);
+	text_put_blank(win, tw->cols - x, look->base);
 	tw->lines_written++;
 }
 
@@ -373,7 +277,7 @@ static void draw_row(struct table_widget *tw, WINDOW *win, const struct rowview 
 static void draw_blank(struct table_widget *tw, WINDOW *win, int y)
 {
 	wmove(win, y, 0);
-	put_blank(win, tw->cols, theme_attr(THEME_ROW));
+	text_put_blank(win, tw->cols, theme_attr(THEME_ROW));
 	tw->lines_written++;
 }
 
@@ -388,10 +292,10 @@ static void draw_empty(struct table_widget *tw, WINDOW *win, bool full)
 		tw->lines[y - 1].valid = false;
 	}
 	if (tw->empty_text && *tw->empty_text && mid < tw->rows) {
-		int w = (int)text_width(tw->empty_text);
+		int w = text_width(tw->empty_text);
 		int x = w < tw->cols ? (tw->cols - w) / 2 : 0;
 		wmove(win, mid, x);
-		put_text(win, tw->empty_text, tw->cols - x, theme_attr(THEME_ROW));
+		text_put_cut(win, tw->empty_text, tw->cols - x, theme_attr(THEME_ROW));
 	}
 	tw->drawn_empty = true;
 }
