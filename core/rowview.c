@@ -297,9 +297,16 @@ void rowview_invalidate(struct rowview *rv)
 
 /* ---- columns --------------------------------------------------------------------- */
 
+/* A CLUSTER column when asked for, or when the stores come from more than one cluster
+ * (several namespaces of one cluster are several stores, but one cluster). */
 static bool has_cluster_col(const struct rowview *rv)
 {
-	return rv->cluster_col_forced || rv->nstores > 1;
+	if (rv->cluster_col_forced)
+		return true;
+	for (size_t i = 1; i < rv->nstores; i++)
+		if (strcmp(store_cluster(rv->stores[i]), store_cluster(rv->stores[0])) != 0)
+			return true;
+	return false;
 }
 
 static size_t virtual_cols(const struct rowview *rv)

@@ -18,7 +18,8 @@ void rowview_free(struct rowview *rv);
 /* Adds a store (borrowed: it must outlive the view or be removed first). The view
  * becomes the store's only consumer: rowview_update clears the store's changes. */
 void rowview_add_store(struct rowview *rv, struct store *s);
-/* Shows a CLUSTER column first (automatic when the view has more than one store). */
+/* Shows a CLUSTER column first (automatic when the stores come from more than one
+ * cluster). */
 void rowview_set_cluster_column(struct rowview *rv, bool on);
 /* Shows a NAMESPACE column (before the store's columns) for all/several namespaces. */
 void rowview_set_namespace_column(struct rowview *rv, bool on);

@@ -127,17 +127,35 @@ static size_t header_width(const struct rowview *rv, size_t col)
 	return rowview_sort_column(rv) == (int)col ? w + 1 : w;
 }
 
-/* The rowview columns to display: priority > 0 only when wide. */
-static void columns_select(struct table_widget *tw, const struct rowview *rv)
+/* True when every rowview column, wide ones included, fits the last drawn width: a
+ * 200-column terminal then shows IP and NODE without ctrl-w, as k9s does. */
+static bool all_columns_fit(const struct table_widget *tw, size_t n)
+{
+	if (tw->nwidths != n || tw->cols <= 0)
+		return false;
+	size_t total = 1;
+	for (size_t c = 0; c < n; c++) {
+		size_t w = tw->widths[c];
+		total += (c + 1 < n && w > COL_CAP ? COL_CAP : w) + (c ? COL_GAP : 0);
+	}
+	return total <= (size_t)tw->cols;
+}
+
+/* The rowview columns to display: priority > 0 only when wide or when all fit. Returns
+ * true when the set changed (every line must be rewritten). */
+static bool columns_select(struct table_widget *tw, const struct rowview *rv)
 {
 	size_t n = rowview_ncols(rv);
+	size_t old_n = tw->ndisp, old_last = tw->ndisp ? tw->disp[tw->ndisp - 1] : 0;
+	bool all = tw->wide || all_columns_fit(tw, n);
 	tw->disp = xgrow(tw->disp, &tw->disp_cap, n + 1, sizeof(*tw->disp));
 	tw->ndisp = 0;
 	for (size_t c = 0; c < n; c++)
-		if (tw->wide || rowview_column_priority(rv, c) <= 0)
+		if (all || rowview_column_priority(rv, c) <= 0)
 			tw->disp[tw->ndisp++] = c;
 	if (tw->left >= tw->ndisp)
 		tw->left = tw->ndisp ? tw->ndisp - 1 : 0;
+	return tw->ndisp != old_n || (tw->ndisp && tw->disp[tw->ndisp - 1] != old_last);
 }
 
 /* Widens the columns to fit shown row i; true when one grew. */
@@ -376,10 +394,10 @@ void table_widget_draw(struct table_widget *tw, WINDOW *win, struct rowview *rv,
 		full = true;
 	}
 	full |= tw->dirty;
-	columns_select(tw, rv);
 	size_t body = (size_t)h - 1;
 	scroll_adjust(tw, rv, body);
 	full |= widths_update(tw, rv, body);
+	full |= columns_select(tw, rv);
 	if (full || !tw->header_valid || tw->sort_col != rowview_sort_column(rv) ||
 	    tw->sort_rev != rowview_sort_reverse(rv))
 		draw_header(tw, win, rv);

@@ -30,7 +30,8 @@ void table_widget_free(struct table_widget *tw);
 void table_widget_set_style(struct table_widget *tw, table_widget_style_fn fn, void *ud);
 void table_widget_set_marked(struct table_widget *tw, table_widget_marked_fn fn, void *ud);
 
-/* Wide: also show columns with priority > 0 (as kubectl -o wide). Off by default. */
+/* Wide: also show columns with priority > 0 (as kubectl -o wide). Off by default, and
+ * then they are shown only when every column fits the window. */
 void table_widget_set_wide(struct table_widget *tw, bool wide);
 bool table_widget_wide(const struct table_widget *tw);
 

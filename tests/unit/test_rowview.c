@@ -281,6 +281,28 @@ static void test_clusters_and_namespaces(void **state)
 	rowview_free(rv);
 	store_free(a);
 	store_free(b);
+
+	/* two namespaces of one cluster are two stores but one cluster: no CLUSTER column */
+	struct store *n1 = store_new("prod"), *n2 = store_new("prod");
+	t = pods_table();
+	add_pod(t, "shop", "web-1", "1/1", "0", "1m");
+	store_sync(n1, t);
+	t = pods_table();
+	add_pod(t, "pay", "api-1", "1/1", "0", "1m");
+	store_sync(n2, t);
+	rv = rowview_new();
+	rowview_add_store(rv, n1);
+	rowview_add_store(rv, n2);
+	rowview_set_namespace_column(rv, true);
+	rowview_update(rv);
+	assert_string_equal(rowview_column_name(rv, 0), "NAMESPACE");
+	assert_int_equal(rowview_count(rv), 2);
+	rowview_set_cluster_column(rv, true); /* unless asked for */
+	rowview_update(rv);
+	assert_string_equal(rowview_column_name(rv, 0), "CLUSTER");
+	rowview_free(rv);
+	store_free(n1);
+	store_free(n2);
 }
 
 /* ---- selection ------------------------------------------------------------------ */

@@ -32,6 +32,8 @@ static struct table *pods_table(void)
 	table_add_column(t, "Status", "string", "", 0);
 	table_add_column(t, "Age", "string", "", 0);
 	table_add_column(t, "IP", "string", "", 1);
+	/* too wide to show with the others at 80 columns: wide columns stay hidden there */
+	table_add_column(t, "Gates", "string", "", 1);
 	return t;
 }
 
@@ -45,6 +47,7 @@ static void add_pod(struct table *t, const char *name, const char *ready, const 
 	table_set_cell(r, 2, status);
 	table_set_cell(r, 3, "5m");
 	table_set_cell(r, 4, "10.0.0.1");
+	table_set_cell(r, 5, "readiness-gate-one,readiness-gate-two,readiness-gate-three-x");
 	free(r->namespace);
 	r->namespace = xstrdup("default");
 	free(r->name);
@@ -266,16 +269,50 @@ static void test_horizontal_scroll_and_wide(void **state)
 	table_widget_request(f.tw, f.rv, REQ_SCROLL_RIGHT, 4);
 	assert_int_equal(table_widget_left(f.tw), 4);
 	table_widget_draw(f.tw, f.win, f.rv, false);
-	assert_string_equal(curses_test_line(f.win, 0), " IP");
-	assert_string_equal(curses_test_line(f.win, 1), " 10.0.0.1");
+	assert_string_equal(curses_test_line(f.win, 0), " IP        GATES");
+	assert_string_equal(curses_test_line(f.win, 1),
+			    " 10.0.0.1  readiness-gate-one,readiness-gate-two,readiness-gate-three-x");
 	for (int i = 0; i < 9; i++)
 		table_widget_request(f.tw, f.rv, REQ_SCROLL_LEFT, 4);
 	assert_int_equal(table_widget_left(f.tw), 0);
 	table_widget_draw(f.tw, f.win, f.rv, false);
-	assert_string_equal(curses_test_line(f.win, 0), " NAME     READY  STATUS   AGE  IP");
+	assert_true(strncmp(curses_test_line(f.win, 0), " NAME     READY  STATUS   AGE  IP        GATES",
+			    46) == 0);
 	table_widget_set_wide(f.tw, false);
 	table_widget_draw(f.tw, f.win, f.rv, false);
 	assert_string_equal(curses_test_line(f.win, 0), " NAME     READY  STATUS   AGE");
+	fx_close(&f);
+}
+
+/* Without wide, the wide columns show by themselves when every column fits, and go
+ * again when a cell grows too wide for that. */
+static void test_wide_columns_shown_when_they_fit(void **state)
+{
+	(void)state;
+	struct fx f;
+	struct table *t = pods_table();
+	add_pod(t, "pod-a", "1/1", "Running");
+	table_set_cell(&t->rows[0], 5, "gate-1");
+	f.store = store_new("prod");
+	store_sync(f.store, t);
+	f.rv = rowview_new();
+	rowview_add_store(f.rv, f.store);
+	rowview_update(f.rv);
+	f.tw = table_widget_new();
+	f.win = newwin(5, 80, 0, 0);
+	table_widget_draw(f.tw, f.win, f.rv, true);
+	assert_false(table_widget_wide(f.tw));
+	assert_string_equal(curses_test_line(f.win, 0), " NAME   READY  STATUS   AGE  IP        GATES");
+	assert_string_equal(curses_test_line(f.win, 1), " pod-a  1/1    Running  5m   10.0.0.1  gate-1");
+	/* the gates cell grows past what 80 columns hold: the wide columns step back */
+	t = pods_table();
+	add_pod(t, "pod-a", "1/1", "Running");
+	store_apply_event(f.store, STORE_EVENT_MODIFIED, t);
+	table_free(t);
+	rowview_update(f.rv);
+	table_widget_draw(f.tw, f.win, f.rv, false);
+	assert_string_equal(curses_test_line(f.win, 0), " NAME   READY  STATUS   AGE");
+	assert_string_equal(curses_test_line(f.win, 1), " pod-a  1/1    Running  5m");
 	fx_close(&f);
 }
 
@@ -363,6 +400,7 @@ int main(void)
 		cmocka_unit_test(test_marks_and_styles),
 		cmocka_unit_test(test_motions_and_scroll),
 		cmocka_unit_test(test_horizontal_scroll_and_wide),
+		cmocka_unit_test(test_wide_columns_shown_when_they_fit),
 		cmocka_unit_test(test_redraw_economy),
 		cmocka_unit_test(test_empty_text),
 	};
