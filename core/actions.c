@@ -12,12 +12,17 @@
 #include "core/xalloc.h"
 
 static const struct {
-	const char *verb, *past;
+	const char *name, *verb, *past;
 } kinds[] = {
-#define ACTION_TEXT(id, verb, past) { verb, past },
+#define ACTION_TEXT(id, name, verb, past) { name, verb, past },
 	ACTION_KINDS(ACTION_TEXT)
 #undef ACTION_TEXT
 };
+
+const char *action_kind_name(enum action_kind kind)
+{
+	return kind < ACTION_KIND_COUNT ? kinds[kind].name : "unknown";
+}
 
 const char *action_kind_verb(enum action_kind kind)
 {

@@ -10,18 +10,23 @@
 
 #include "core/config.h"
 
-/* X(ID, verb, past tense): "Restart deployment x?" / "Restarted deployment x". */
-#define ACTION_KINDS(X)                                      \
-	X(RESTART, "Restart", "Restarted")                   \
-	X(SCALE, "Scale", "Scaled")                          \
-	X(DELETE, "Delete", "Deleted")                       \
-	X(ROLLOUT_UNDO, "Roll back", "Rolled back")          \
-	X(SYNC, "Sync", "Synced")                            \
-	X(ROLLBACK, "Roll back", "Rolled back")              \
-	X(PROMOTE, "Promote", "Promoted")
+/* X(ID, "name", verb, past tense): "Restart deployment x?" / "Restarted deployment x";
+ * the name is what the audit log records. */
+#define ACTION_KINDS(X)                                                          \
+	X(RESTART, "restart", "Restart", "Restarted")                            \
+	X(SCALE, "scale", "Scale", "Scaled")                                     \
+	X(DELETE, "delete", "Delete", "Deleted")                                 \
+	X(ROLLOUT_UNDO, "rollout-undo", "Roll back", "Rolled back")              \
+	X(SYNC, "sync", "Sync", "Synced")                                        \
+	X(ROLLBACK, "rollback", "Roll back", "Rolled back")                      \
+	X(REFRESH, "refresh", "Refresh", "Refreshed")                            \
+	X(HARD_REFRESH, "hard-refresh", "Hard refresh", "Hard refreshed")        \
+	X(TERMINATE, "terminate", "Terminate the operation of",                  \
+	  "Terminated the operation of")                                         \
+	X(PROMOTE, "promote", "Promote", "Promoted")
 
 enum action_kind {
-#define ACTION_ENUM(id, verb, past) ACTION_##id,
+#define ACTION_ENUM(id, name, verb, past) ACTION_##id,
 	ACTION_KINDS(ACTION_ENUM)
 #undef ACTION_ENUM
 	ACTION_KIND_COUNT
@@ -41,6 +46,8 @@ struct action {
 	struct action_target target;
 	long replicas;           /* ACTION_SCALE: the new count */
 	const char *detail;      /* ACTION_PROMOTE: "to prd" etc. (optional, borrowed) */
+	const char *parameters;  /* the options as a JSON object text for the audit log
+				  * ({"prune":true,"revision":"abc"}, {"id":14}), or NULL */
 };
 
 enum action_verdict {
@@ -101,5 +108,7 @@ char *action_describe_typed_hint(const struct action *a);
 char *action_describe_result(const struct action *a, bool ok, const char *error);
 /* "Restart", "Scale", … */
 const char *action_kind_verb(enum action_kind kind);
+/* "restart", "rollout-undo", "sync", … ("unknown" out of range). */
+const char *action_kind_name(enum action_kind kind);
 
 #endif

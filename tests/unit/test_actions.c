@@ -144,6 +144,9 @@ static void test_sentences(void **state)
 	assert_sentence(action_describe_question(&d), "Delete namespace scratch on kind-dev?");
 	assert_sentence(action_describe_result(&d, true, NULL), "Deleted namespace scratch on kind-dev");
 	assert_string_equal(action_kind_verb(ACTION_SYNC), "Sync");
+	assert_string_equal(action_kind_name(ACTION_ROLLOUT_UNDO), "rollout-undo");
+	assert_string_equal(action_kind_name(ACTION_HARD_REFRESH), "hard-refresh");
+	assert_string_equal(action_kind_name(ACTION_KIND_COUNT), "unknown");
 }
 
 struct audit_log {
