@@ -138,7 +138,13 @@ static void put_tail(struct strbuf *sb, const struct action *a)
 		strbuf_printf(sb, " to %ld replica%s", a->replicas, a->replicas == 1 ? "" : "s");
 	else if (a->kind == ACTION_ROLLOUT_UNDO)
 		strbuf_puts(sb, " to its previous revision");
-	if (nonempty(a->detail))
+	if (!nonempty(a->detail))
+		return;
+	if (a->kind == ACTION_ROLLBACK)
+		strbuf_printf(sb, " to history entry %s", a->detail);
+	else if (a->kind == ACTION_SYNC)
+		strbuf_printf(sb, " with %s", a->detail);
+	else
 		strbuf_printf(sb, " %s", a->detail);
 }
 

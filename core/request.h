@@ -57,7 +57,13 @@ enum request_flag {
 	REQUEST(RESTART, "restart", REQ_ACTION | REQ_FOOTER, "Rollout restart the selected workload") \
 	REQUEST(SCALE, "scale", REQ_ACTION | REQ_FOOTER, "Scale the selected workload") \
 	REQUEST(DELETE, "delete", REQ_ACTION | REQ_FOOTER, "Delete the selected object(s)") \
-	REQUEST(ROLLOUT_UNDO, "rollout-undo", REQ_ACTION, "Roll back to the previous revision")
+	REQUEST(ROLLOUT_UNDO, "rollout-undo", REQ_ACTION, "Roll back to the previous revision") \
+	REQUEST(DIFF, "diff", REQ_FOOTER, "Diff of the live and desired state (Argo CD)") \
+	REQUEST(SYNC, "sync", REQ_ACTION | REQ_FOOTER, "Sync the application (asks for options)") \
+	REQUEST(ROLLBACK, "rollback", REQ_ACTION | REQ_FOOTER, "Roll the application back to a history entry") \
+	REQUEST(APP_REFRESH, "app-refresh", REQ_ACTION, "Refresh the application from Git") \
+	REQUEST(APP_HARD_REFRESH, "app-hard-refresh", REQ_ACTION, "Hard refresh (regenerate manifests)") \
+	REQUEST(TERMINATE, "terminate", REQ_ACTION, "Terminate the running operation")
 
 #define REQUEST_ENUM_(id, name, flags, help) REQ_##id,
 enum request {

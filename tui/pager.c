@@ -310,6 +310,21 @@ static void syntax_describe(const char *line, size_t len, unsigned char *el)
 	}
 }
 
+/* A unified diff: the whole line in the colour of what it says. */
+static void syntax_diff(const char *line, size_t len, unsigned char *el)
+{
+	unsigned char e = THEME_DEFAULT;
+	if (len >= 3 && (!strncmp(line, "+++", 3) || !strncmp(line, "---", 3)))
+		e = THEME_DIFF_HUNK;
+	else if (len >= 2 && !strncmp(line, "@@", 2))
+		e = THEME_DIFF_HUNK;
+	else if (len && line[0] == '+')
+		e = THEME_DIFF_ADD;
+	else if (len && line[0] == '-')
+		e = THEME_DIFF_DELETE;
+	memset(el, e, len);
+}
+
 /* Fills p->el with the element of every byte of line: syntax, then search matches. */
 static void line_elements(struct pager *p, const char *line, size_t len)
 {
@@ -319,6 +334,8 @@ static void line_elements(struct pager *p, const char *line, size_t len)
 		syntax_yaml(line, len, p->el);
 	else if (p->syntax == PAGER_DESCRIBE)
 		syntax_describe(line, len, p->el);
+	else if (p->syntax == PAGER_DIFF)
+		syntax_diff(line, len, p->el);
 	if (!*p->pattern)
 		return;
 	size_t from = 0, so, eo;

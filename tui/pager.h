@@ -18,6 +18,8 @@ enum pager_syntax {
 	PAGER_PLAIN,     /* THEME_DEFAULT everywhere */
 	PAGER_YAML,      /* "key:" in THEME_TEXT_KEY, "# ..." comments in THEME_TEXT_COMMENT */
 	PAGER_DESCRIBE,  /* kubectl describe: "Key:" at line start in THEME_TEXT_KEY */
+	PAGER_DIFF,      /* unified diff: '+' lines THEME_DIFF_ADD, '-' THEME_DIFF_DELETE,
+			  * "@@" and file headers THEME_DIFF_HUNK */
 };
 
 struct pager *pager_new(enum pager_syntax syntax);

@@ -54,6 +54,9 @@
 	E(SEARCH_MATCH, "search-match", DEFAULT) \
 	E(TEXT_KEY, "text-key", DEFAULT) \
 	E(TEXT_COMMENT, "text-comment", DEFAULT) \
+	E(DIFF_ADD, "diff-add", DEFAULT) \
+	E(DIFF_DELETE, "diff-delete", DEFAULT) \
+	E(DIFF_HUNK, "diff-hunk", DEFAULT) \
 	E(SYNC_SYNCED, "sync-synced", ROW) \
 	E(SYNC_OUTOFSYNC, "sync-outofsync", ROW) \
 	E(SYNC_UNKNOWN, "sync-unknown", ROW) \

@@ -147,6 +147,22 @@ static void test_sentences(void **state)
 	assert_string_equal(action_kind_name(ACTION_ROLLOUT_UNDO), "rollout-undo");
 	assert_string_equal(action_kind_name(ACTION_HARD_REFRESH), "hard-refresh");
 	assert_string_equal(action_kind_name(ACTION_KIND_COUNT), "unknown");
+	/* Argo CD: the typed options and the history entry read as part of the sentence */
+	struct action s = { .kind = ACTION_SYNC, .detail = "--prune --dry-run" };
+	s.target.context = "ops";
+	s.target.kind = "Application";
+	s.target.name = "cart-prd";
+	s.target.namespace = "argocd";
+	assert_sentence(action_describe_question(&s),
+			"Sync application cart-prd in argocd on ops with --prune --dry-run?");
+	s.kind = ACTION_ROLLBACK;
+	s.detail = "14";
+	assert_sentence(action_describe_result(&s, true, NULL),
+			"Rolled back application cart-prd in argocd on ops to history entry 14");
+	s.kind = ACTION_TERMINATE;
+	s.detail = NULL;
+	assert_sentence(action_describe_question(&s),
+			"Terminate the operation of application cart-prd in argocd on ops?");
 }
 
 struct audit_log {

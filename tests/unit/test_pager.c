@@ -209,6 +209,20 @@ static void test_highlight(void **state)
 	assert_false(curses_test_attrs(win, 2, 3) & A_BOLD);
 	delwin(win);
 	pager_free(p);
+	/* diff (mono theme): added lines bold, deleted underlined, headers both */
+	p = pager_new(PAGER_DIFF);
+	pager_set_text(p, "--- live\n+++ desired\n@@ -1 +1 @@\n-image: a:1\n+image: a:2\n same\n");
+	win = newwin(7, 40, 0, 0);
+	pager_draw(p, win, true);
+	assert_true((curses_test_attrs(win, 0, 0) & (A_BOLD | A_UNDERLINE)) == (A_BOLD | A_UNDERLINE));
+	assert_true((curses_test_attrs(win, 2, 5) & (A_BOLD | A_UNDERLINE)) == (A_BOLD | A_UNDERLINE));
+	assert_true(curses_test_attrs(win, 3, 4) & A_UNDERLINE);
+	assert_false(curses_test_attrs(win, 3, 4) & A_BOLD);
+	assert_true(curses_test_attrs(win, 4, 4) & A_BOLD);
+	assert_false(curses_test_attrs(win, 4, 4) & A_UNDERLINE);
+	assert_false(curses_test_attrs(win, 5, 2) & (A_BOLD | A_UNDERLINE));
+	delwin(win);
+	pager_free(p);
 }
 
 static void test_set_text_keeps_position(void **state)

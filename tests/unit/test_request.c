@@ -49,16 +49,20 @@ static void test_known_names_and_unknown_ones(void **state)
 static void test_action_flags_only_on_mutations(void **state)
 {
 	(void)state;
-	const enum request actions[] = {REQ_RESTART, REQ_SCALE, REQ_DELETE, REQ_ROLLOUT_UNDO};
+	const enum request actions[] = {REQ_RESTART, REQ_SCALE, REQ_DELETE, REQ_ROLLOUT_UNDO,
+					REQ_SYNC, REQ_ROLLBACK, REQ_APP_REFRESH,
+					REQ_APP_HARD_REFRESH, REQ_TERMINATE};
+	const size_t nactions = sizeof actions / sizeof actions[0];
 	int counted = 0;
 	for (int r = 0; r < REQ_COUNT; r++) {
 		bool expected = false;
-		for (size_t i = 0; i < 4; i++)
+		for (size_t i = 0; i < nactions; i++)
 			expected |= actions[i] == (enum request)r;
 		assert_int_equal(request_is_action((enum request)r), expected);
 		counted += request_is_action((enum request)r);
 	}
-	assert_int_equal(counted, 4);
+	assert_int_equal(counted, (int)nactions);
+	assert_false(request_is_action(REQ_DIFF)); /* reading a diff changes nothing */
 	assert_true(request_flags(REQ_QUIT) & REQ_GLOBAL);
 	assert_false(request_flags(REQ_DESCRIBE) & REQ_GLOBAL);
 	assert_true(request_flags(REQ_MOVE_DOWN) & REQ_MOTION);
