@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "core/args.h"
+#include "views/apps_cmd.h"
+#include "views/audit_cmd.h"
 #include "views/console.h"
 #include "views/get.h"
 
@@ -16,6 +18,14 @@ static const char usage[] =
 	"commands:\n"
 	"  get KIND [NAME...] [-n NS | -A] [-l SELECTOR] [--field-selector S] [-o table|wide|json|name]\n"
 	"                     list resources as kubectl does, with the server's columns\n"
+	"  apps [-o table|json]\n"
+	"                     the Argo CD applications: sync, health, operation, revision\n"
+	"  sync APP [--prune] [--dry-run] [--revision R] [--resource G:K:N] [--wait]\n"
+	"  rollback APP [HISTORY_ID] [--wait]\n"
+	"                     start an Argo CD sync or rollback (--confirm APP on a\n"
+	"                     protected cluster); with --wait, exit 0 only if it succeeds\n"
+	"  audit verify [FILE] | audit log [-o table|json] [FILE]\n"
+	"                     check or print the audit log of every action\n"
 	"  version            print opsdeck's version\n"
 	"\n"
 	"global flags (before or after the command):\n"
@@ -47,6 +57,11 @@ int main(int argc, char **argv)
 		rc = 0;
 	} else if (nrest > 0 && strcmp(rest[0], "get") == 0) {
 		rc = get_command(&g, nrest - 1, rest + 1);
+	} else if (nrest > 0 && (!strcmp(rest[0], "apps") || !strcmp(rest[0], "sync") ||
+				 !strcmp(rest[0], "rollback"))) {
+		rc = apps_command(&g, rest[0], nrest - 1, rest + 1);
+	} else if (nrest > 0 && strcmp(rest[0], "audit") == 0) {
+		rc = audit_command(&g, nrest - 1, rest + 1);
 	} else if (nrest > 0) {
 		fprintf(stderr, "opsdeck: unknown command \"%s\"\n%s", rest[0], usage);
 		rc = 2;

@@ -129,7 +129,8 @@ struct argocd_sync_options {
 };
 
 /* Starts a sync (POST .../sync; core mode: sets .operation.sync on the Application with
- * a PUT, retried on 409 Conflict). body: the Application as answered. */
+ * a PUT, retried on 409 Conflict). body: the Application as answered. opts and its
+ * strings are read during the call only (the request body is built at once). */
 struct argocd_call *argocd_sync(struct argocd_client *ac, const char *name,
 				const struct argocd_sync_options *opts, argocd_json_fn done,
 				void *ud);

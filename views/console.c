@@ -65,6 +65,30 @@ static void console_flash_clear(struct console *c)
 	console_dirty(c, VIEW_CHROME);
 }
 
+struct argocd_client *console_argocd(struct console *c, char *err, size_t errlen)
+{
+	if (c->argocd)
+		return c->argocd;
+	argocd_config_clear(&c->argocd_cfg);
+	if (argocd_config_resolve(c->opts->platform, &c->argocd_cfg, err, errlen) < 0)
+		return NULL;
+	struct kube_client *core = NULL;
+	if (!c->argocd_cfg.server) {
+		/* core mode: the Applications are read where the config says, else here */
+		const char *ctx = c->argocd_cfg.core_context ? c->argocd_cfg.core_context
+							     : c->context;
+		struct session_cluster *cl = session_find(c->session, ctx);
+		if (!cl) {
+			snprintf(err, errlen, "Argo CD core mode: no context \"%s\"", ctx);
+			return NULL;
+		}
+		core = session_cluster_open(c->session, cl);
+	}
+	c->argocd = argocd_client_new(c->loop, c->http, &c->argocd_cfg, core);
+	console_audit_learn_argocd_user(c);
+	return c->argocd;
+}
+
 /* ---- the view stack --------------------------------------------------------------- */
 
 static void view_destroy(struct view *v)
@@ -505,6 +529,9 @@ static void console_free(struct console *c)
 		if (wins[i])
 			delwin(wins[i]);
 	screen_close(c->screen);
+	console_audit_free(c);         /* may cancel a call of the Argo CD client */
+	argocd_client_free(c->argocd); /* borrows a session's kube client: first */
+	argocd_config_clear(&c->argocd_cfg);
 	session_free(c->session);
 	jobs_free(c->jobs);
 	http_free(c->http);
@@ -539,6 +566,7 @@ int console_run(const struct global_opts *g)
 		return 2;
 	}
 	action_gate_init(&c->gate, c->config, g->readonly);
+	console_audit_init(c);
 	c->loop = loop_new();
 	c->http = http_new(c->loop);
 	c->jobs = jobs_new(c->loop, CONSOLE_JOB_THREADS);

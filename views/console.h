@@ -65,6 +65,12 @@ struct console_performer {
 	void (*perform)(void *ud, struct console *c, const struct action *a);
 	void (*release)(void *ud);
 	void *ud;
+	/* Optional: a question asked before the confirmation ("Sync options (Enter for
+	 * none): --prune --dry-run --revision R"), answered in a one-line input that starts
+	 * from ask_initial; the answer becomes a->detail (shown in the question and the
+	 * result, and recorded in the audit log's parameters as {"options": ...}). */
+	const char *ask;
+	const char *ask_initial;
 };
 /* Asks to confirm a through the gate: refused (flash) in read-only mode; otherwise a
  * dialog (yes/no, or typing the name on a protected context; ACTION_SCALE first asks
@@ -72,6 +78,12 @@ struct console_performer {
  * intent and p->perform runs. a's strings are copied. */
 void console_confirm(struct console *c, const struct action *a,
 		     const struct console_performer *p);
+/* The Argo CD client (made on first use from platform.yaml, ARGOCD_* or the argocd CLI's
+ * config, else core mode on the current context), or NULL with err when a present
+ * configuration is broken. */
+struct argocd_client;
+struct argocd_client *console_argocd(struct console *c, char *err, size_t errlen);
+
 /* Records the result of an action through the gate and flashes it. */
 void console_action_done(struct console *c, const struct action *a, bool ok,
 			 const char *error);

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "core/xalloc.h"
 
 static char *dup_or_null(const char *s)
@@ -27,6 +29,9 @@ void console_pending_free(struct console *c)
 	free(p->kind);
 	free(p->name);
 	free(p->detail);
+	free(p->ask);
+	free(p->ask_initial);
+	free(p->parameters);
 	free(p);
 	c->pending = NULL;
 }
@@ -45,7 +50,11 @@ static void console_ask(struct console *c)
 	bool danger = p->a.kind == ACTION_DELETE || p->verdict == ACTION_CONFIRM_TYPED;
 	const char *title = action_kind_verb(p->a.kind);
 	dialog_free(c->dialog);
-	if (p->a.kind == ACTION_SCALE && !p->asked_replicas) {
+	if (p->ask && !p->asked_options) {
+		char *q = action_describe_question(&p->a);
+		c->dialog = dialog_new(DIALOG_INPUT, title, q, p->ask, p->ask_initial, danger);
+		free(q);
+	} else if (p->a.kind == ACTION_SCALE && !p->asked_replicas) {
 		char *q = action_describe_question(&p->a);
 		/* the question ends "to N?": ask for the count instead */
 		char *cut = strstr(q, " to ");
@@ -96,6 +105,10 @@ void console_confirm(struct console *c, const struct action *a,
 	p->a.detail = p->detail;
 	p->verdict = v;
 	p->performer = *perf;
+	p->ask = dup_or_null(perf->ask);
+	p->ask_initial = dup_or_null(perf->ask_initial);
+	p->parameters = dup_or_null(a->parameters);
+	p->a.parameters = p->parameters;
 	c->pending = p;
 	console_ask(c);
 }
@@ -113,10 +126,33 @@ static bool parse_replicas(const char *text, long *out)
 	return true;
 }
 
+/* The answer to the performer's question becomes the action's detail, and its audit
+ * parameters unless the view gave its own. */
+static void answer_options(struct console_pending *p, const char *input)
+{
+	p->asked_options = true;
+	while (*input == ' ')
+		input++;
+	free(p->detail);
+	p->detail = *input ? xstrdup(input) : NULL;
+	p->a.detail = p->detail;
+	if (!p->parameters && p->detail) {
+		json_t *o = json_pack("{s:s}", "options", p->detail);
+		p->parameters = json_dumps(o, JSON_COMPACT);
+		json_decref(o);
+		p->a.parameters = p->parameters;
+	}
+}
+
 /* The dialog was answered yes (or with text): the next question, or the action. */
 static void console_dialog_accepted(struct console *c, const char *input)
 {
 	struct console_pending *p = c->pending;
+	if (p->ask && !p->asked_options) {
+		answer_options(p, input);
+		console_ask(c);
+		return;
+	}
 	if (p->a.kind == ACTION_SCALE && !p->asked_replicas) {
 		if (!parse_replicas(input, &p->a.replicas)) {
 			console_flash(c, CHROME_FLASH_ERROR, "\"%s\" is not a replica count", input);
@@ -124,6 +160,10 @@ static void console_dialog_accepted(struct console *c, const char *input)
 			return;
 		}
 		p->asked_replicas = true;
+		if (!p->parameters) {
+			p->parameters = xasprintf("{\"replicas\":%ld}", p->a.replicas);
+			p->a.parameters = p->parameters;
+		}
 		if (p->verdict == ACTION_CONFIRM_TYPED) {
 			console_ask(c);
 			return;
@@ -136,7 +176,8 @@ static void console_dialog_accepted(struct console *c, const char *input)
 		return;
 	}
 	char why[512] = "";
-	if (!action_gate_begin(&c->gate, &p->a, why, sizeof why)) {
+	if (!action_gate_begin(&c->gate, &p->a, why, sizeof why) ||
+	    console_audit_refuses(c, why, sizeof why)) {
 		console_flash(c, CHROME_FLASH_ERROR, "refused: %s", why);
 		console_pending_free(c);
 		return;

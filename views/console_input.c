@@ -266,6 +266,8 @@ static bool run_view_command(struct console *c, const struct view_entry *e, char
 		return true;
 	}
 	struct view_args a = {.title = e->command};
+	if (e->ops == &apps_view_ops && n > 1)
+		a.text = words[1];   /* :apps payments → filtered */
 	if (e->ops == &help_view_ops) {
 		struct view *top = console_top(c);
 		const char *section = top && top->ops->keymap_section

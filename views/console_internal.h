@@ -6,6 +6,7 @@
 
 #include "views/console.h"
 
+#include "clients/argocd.h"
 #include "clients/http.h"
 #include "clients/kubeconfig.h"
 #include "core/config.h"
@@ -28,6 +29,9 @@ struct console_pending {
 	enum action_verdict verdict;
 	struct console_performer performer;
 	bool asked_replicas;            /* ACTION_SCALE: the count is known */
+	bool asked_options;             /* performer.ask answered (into detail) */
+	char *ask, *ask_initial;        /* copies of the performer's */
+	char *parameters;               /* JSON text for the audit log, or NULL */
 };
 
 struct console {
@@ -65,6 +69,12 @@ struct console {
 
 	unsigned dirty;                 /* enum view_change bits for the next frame */
 	long long countdown_timer;      /* header retry countdown; 0 when none */
+	struct argocd_client *argocd;   /* made by console_argocd on first use */
+	struct argocd_config argocd_cfg;
+	char *argocd_user;              /* the Argo CD account, for the audit log */
+	struct argocd_call *argocd_user_call;
+	char *audit_path;               /* the audit log, or NULL when there is no home */
+	bool audit_failed;              /* the last intent could not be written */
 	char **namespace_names;         /* completion: the current cluster's namespaces */
 	size_t nnamespace_names;
 	struct kube_call *namespace_call;
@@ -84,6 +94,14 @@ bool console_run_command(struct console *c, const char *line);
 /* Refreshes the namespace names used by completion (one list, in the background). */
 void console_fetch_namespaces(struct console *c);
 void console_namespace_names_free(struct console *c);
+
+/* console_audit.c */
+void console_audit_init(struct console *c);
+/* Asks the Argo CD account once the client exists (the audit log records it). */
+void console_audit_learn_argocd_user(struct console *c);
+/* True (with why) when the action just begun must not run: its intent is not recorded. */
+bool console_audit_refuses(struct console *c, char *why, size_t whylen);
+void console_audit_free(struct console *c);
 
 /* console_confirm.c */
 void console_dialog_key(struct console *c, int key, bool fkey);

@@ -125,7 +125,7 @@ unsigned resource_action_request(struct resource_view *rv, enum request req)
 		struct resource_action *ra = action_new(rv, row, map[i].kind);
 		if (map[i].kind == ACTION_SCALE)
 			ra->a.replicas = current_replicas(rv);
-		struct console_performer p = {perform, action_free, ra};
+		struct console_performer p = {.perform = perform, .release = action_free, .ud = ra};
 		console_confirm(rv->view->console, &ra->a, &p);
 		return VIEW_CHROME;
 	}

@@ -91,6 +91,8 @@ struct view {
 	     "The kubeconfig's contexts: reachability, version, identity") \
 	VIEW(NAMESPACES, namespaces_view_ops, "namespaces", "ns namespace", \
 	     "The namespaces of the current cluster; Enter switches to one") \
+	VIEW(APPS, apps_view_ops, "apps", "argocd argo", \
+	     "Argo CD applications: sync, health, operations, live") \
 	VIEW(HELP, help_view_ops, "help", "?", "The keys of the current view and the commands")
 
 #define VIEW_OPS_DECLARE_(id, ops, cmd, aliases, help) extern const struct view_ops ops;
@@ -102,6 +104,8 @@ extern const struct view_ops resource_view_ops;  /* a live table of any resource
 extern const struct view_ops describe_view_ops;  /* kubectl describe of one object */
 extern const struct view_ops yaml_view_ops;      /* one object as YAML, searchable */
 extern const struct view_ops related_view_ops;   /* a pick list of related objects */
+extern const struct view_ops app_view_ops;       /* one Argo CD app: tree, history, events */
+extern const struct view_ops app_diff_view_ops;  /* one app's live/desired diff */
 
 /* One entry of the registry. */
 struct view_entry {
