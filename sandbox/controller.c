@@ -3,6 +3,7 @@
 #include "sandbox/controller.h"
 
 #include "core/xalloc.h"
+#include "sandbox/argocd.h"
 #include "sandbox/controller_internal.h"
 
 #include <stdio.h>
@@ -179,6 +180,7 @@ void controller_tick(struct objstore *st)
 {
 	for (size_t i = 0; i < st->nclusters; i++)
 		controller_tick_cluster(st, &st->clusters[i]);
+	sbx_argocd_controller_tick(st);
 }
 
 /* Ticks only the clusters where something changed or timed work waits: with 50,000
@@ -186,6 +188,7 @@ void controller_tick(struct objstore *st)
 static void controller_tick_changed(struct controller *c)
 {
 	struct objstore *st = c->store;
+	bool changed = false;
 	for (size_t i = 0; i < st->nclusters; i++) {
 		struct objstore_cluster *cl = &st->clusters[i];
 		if (cl->rv == c->seen_rv[i] && !c->waiting[i])
@@ -195,7 +198,12 @@ static void controller_tick_changed(struct controller *c)
 		if (cl->rv != c->seen_rv[i])
 			c->waiting[i] = true;
 		c->seen_rv[i] = cl->rv;
+		changed = true;
 	}
+	/* Argo CD's controller watches every cluster (health follows pods anywhere);
+	 * waiting[nclusters] is its own "timed work remains" flag */
+	if (changed || c->waiting[st->nclusters])
+		c->waiting[st->nclusters] = sbx_argocd_controller_tick(st);
 }
 
 static void *controller_main(void *arg)

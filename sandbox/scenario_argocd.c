@@ -19,9 +19,11 @@ static size_t control_plane(const struct sc_model *m)
 	return 0;
 }
 
-static char *cluster_url(const struct sc_model *m, size_t ci)
+/* Destinations name their cluster (destination.name, as Argo CD's cluster secrets
+ * allow) rather than a URL: the sandbox's port is not known when objects are made. */
+static const char *cluster_name(const struct sc_model *m, size_t ci)
 {
-	return xasprintf("${SANDBOX_URL}/clusters/%s", m->clusters[ci].name);
+	return m->clusters[ci].name;
 }
 
 /* A Git commit sha standing for revision n of a service in an environment. */
@@ -54,11 +56,9 @@ static json_t *project_destinations(const struct sc_model *m, const char *tenant
 {
 	json_t *d = json_array();
 	for (size_t e = 0; e < m->nenvs; e++) {
-		char *url = cluster_url(m, m->envs[e].cluster_idx);
 		char *ns = xasprintf("%s-%s", tenant, m->envs[e].name);
-		json_array_append_new(d, json_pack("{s:s, s:s, s:s}", "server", url, "namespace", ns,
-						   "name", m->clusters[m->envs[e].cluster_idx].name));
-		free(url);
+		json_array_append_new(d, json_pack("{s:s, s:s}", "namespace", ns, "name",
+						   cluster_name(m, m->envs[e].cluster_idx)));
 		free(ns);
 	}
 	return d;
@@ -83,6 +83,16 @@ static json_t *sync_windows(const struct sc_model *m, const char *tenant)
 		free(schedule);
 		free(apps);
 		free(ns);
+	}
+	/* the first tenant's production (the last environment) is under a change freeze
+	 * right now: a deny window that is always active and refuses manual syncs too */
+	if (m->nenvs && m->ntenants && !strcmp(tenant, m->tenants[0].name)) {
+		char *apps = xasprintf("*-%s", m->envs[m->nenvs - 1].name);
+		json_array_append_new(w, json_pack("{s:s, s:s, s:s, s:[s], s:b, s:s}", "kind", "deny",
+						   "schedule", "* * * * *", "duration", "24h",
+						   "applications", apps, "manualSync", 0,
+						   "timeZone", "UTC"));
+		free(apps);
 	}
 	return w;
 }
@@ -233,7 +243,6 @@ static json_t *app_images(const struct sc_gen *g, const struct app_facts *a)
 static json_t *app_status(const struct sc_gen *g, const struct app_facts *a, size_t dest_ci)
 {
 	const struct sc_model *m = g->m;
-	char *url = cluster_url(m, dest_ci);
 	char reconciled[21];
 	sc_time(g, 95 + (long)(sc_hash(a->name) % 170), reconciled);
 	json_t *resources = app_resources(m, a);
@@ -241,13 +250,61 @@ static json_t *app_status(const struct sc_gen *g, const struct app_facts *a, siz
 		"{s:o, s:{s:s, s:s, s:{s:O, s:{s:s, s:s}}}, s:{s:s}, s:o, s:o, s:s, s:s, s:{s:o}}",
 		"resources", resources, "sync", "status", a->out_of_sync ? "OutOfSync" : "Synced",
 		"revision", a->head, "comparedTo", "source", a->source, "destination",
-		"server", url, "namespace", a->ns, "health", "status", a->health, "history",
+		"name", cluster_name(m, dest_ci), "namespace", a->ns, "health", "status", a->health, "history",
 		app_history(g, a), "operationState",
 		operation_state(g, a, resources, m->envs[a->env].automated), "reconciledAt",
 		reconciled, "sourceType", "Kustomize", "summary", "images", app_images(g, a));
 	json_object_set_new(status, "controllerNamespace", json_string(ARGOCD_NS));
-	free(url);
 	return status;
+}
+
+/* The release k before version ("4.0.1", 2 -> "3.9.9"): its numbers read as digits of
+ * one count, so that every history entry has its own image. */
+static char *older_version(const char *version, int k)
+{
+	int a, b, c;
+	if (sscanf(version, "%d.%d.%d", &a, &b, &c) != 3)
+		return xstrdup(version);
+	long n = (long)a * 100 + (long)(b > 9 ? 9 : b) * 10 + (c > 9 ? 9 : c) - k;
+	if (n < 0 || b > 9 || c > 9)
+		return c >= k ? xasprintf("%d.%d.%d", a, b, c - k) : xstrdup(version);
+	return xasprintf("%ld.%ld.%ld", n / 100, n / 10 % 10, n % 10);
+}
+
+/* {"sha": image} for the head, the synced revision and the older history entries, as
+ * a JSON string (annotations are strings). */
+static json_t *revision_images(const struct sc_gen *g, const struct app_facts *a,
+			       const struct sc_drift *drift)
+{
+	const struct sc_model *m = g->m;
+	const struct sc_service *s = &m->services[a->svc];
+	const char *version = s->versions[a->env];
+	json_t *map = json_object();
+	for (int k = 2; k >= 0; k--) {
+		char sha[41];
+		git_sha(a->name, a->history_id - k, sha);
+		char *v = older_version(version, k);
+		json_object_set_new(map, sha, json_sprintf("%s/%s/%s:%s", m->registry, a->tenant,
+							   s->name, v));
+		free(v);
+	}
+	json_object_set_new(map, a->head, json_sprintf("%s/%s/%s:%s", m->registry, a->tenant,
+						       s->name, drift ? drift->git_version : version));
+	char *text = json_dumps(map, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(map);
+	json_t *out = json_string(text);
+	free(text);
+	return out;
+}
+
+/* One app whose syncs always fail (an admission webhook refuses it): the last service
+ * in the first environment that is neither automated nor frozen. */
+static bool sync_fails(const struct sc_model *m, size_t svc, size_t env)
+{
+	for (size_t e = 0; e < m->nenvs; e++)
+		if (!m->envs[e].automated && !m->envs[e].freeze)
+			return e == env && svc + 1 == m->nservices;
+	return false;
 }
 
 static void gen_app(struct sc_gen *g, size_t ci, size_t svc, size_t env)
@@ -275,24 +332,27 @@ static void gen_app(struct sc_gen *g, size_t ci, size_t svc, size_t env)
 				 sc_age(ns, 20 * 86400, 30 * 86400));
 	json_object_set_new(md, "labels", sc_labels(m, svc, env));
 	json_object_set_new(md, "finalizers", json_pack("[s]", "resources-finalizer.argocd.argoproj.io"));
-	/* what Git asks for, so the server can show a target state that differs from live */
-	json_object_set_new(md, "annotations",
-			    json_pack("{s:o}", "sandbox.opsdeck.dev/git-image",
-				      json_sprintf("%s/%s/%s:%s", m->registry, a.tenant, s->name,
-						   drift ? drift->git_version : s->versions[env])));
+	/* what Git asks for, so the server can show a target state that differs from live,
+	 * and the image each known revision deploys, for syncs and rollbacks */
+	json_t *ann = json_pack("{s:o, s:o}", "sandbox.opsdeck.dev/git-image",
+				json_sprintf("%s/%s/%s:%s", m->registry, a.tenant, s->name,
+					     drift ? drift->git_version : s->versions[env]),
+				"sandbox.opsdeck.dev/revision-images", revision_images(g, &a, drift));
+	if (sync_fails(m, svc, env))
+		json_object_set_new(ann, "sandbox.opsdeck.dev/sync-fails", json_string("true"));
+	json_object_set_new(md, "annotations", ann);
 	size_t dest_ci = m->envs[env].cluster_idx;
-	char *url = cluster_url(m, dest_ci);
 	json_t *sync = json_pack("{s:[s]}", "syncOptions", "CreateNamespace=true");
 	if (m->envs[env].automated)
 		json_object_set_new(sync, "automated", json_pack("{s:b, s:b}", "prune", 1, "selfHeal", 1));
 	json_t *spec = json_pack("{s:s, s:O, s:{s:s, s:s}, s:o}", "project", a.tenant, "source",
-				 a.source, "destination", "server", url, "namespace", ns,
+				 a.source, "destination", "name", cluster_name(m, dest_ci),
+				 "namespace", ns,
 				 "syncPolicy", sync);
 	sc_add(g, ci, json_pack("{s:s, s:s, s:o, s:o, s:o}", "apiVersion", "argoproj.io/v1alpha1",
 				"kind", "Application", "metadata", md, "spec", spec, "status",
 				app_status(g, &a, dest_ci)));
 	json_decref(a.source);
-	free(url);
 	free(path);
 	free(ns);
 	free(name);
@@ -306,7 +366,6 @@ static void gen_extra_app(struct sc_gen *g, size_t ci, unsigned i)
 	snprintf(name, sizeof(name), "load-app-%05u", i);
 	snprintf(ns, sizeof(ns), "load-%02u", i % 100);
 	size_t dest = m->envs[0].cluster_idx;
-	char *url = cluster_url(m, dest);
 	char sha[41];
 	git_sha(name, 1, sha);
 	json_t *md = sc_metadata(g, m->clusters[ci].name, "Application", ARGOCD_NS, name,
@@ -317,10 +376,9 @@ static void gen_extra_app(struct sc_gen *g, size_t ci, unsigned i)
 				" s:{s:{s:s, s:s}, s:{s:s}}}",
 				"apiVersion", "argoproj.io/v1alpha1", "kind", "Application",
 				"metadata", md, "spec", "project", "default", "source", src,
-				"destination", "server", url, "namespace", ns, "status", "sync",
+				"destination", "name", cluster_name(m, dest), "namespace", ns, "status", "sync",
 				"status", "Synced", "revision", sha, "health", "status", "Healthy"));
 	json_decref(src);
-	free(url);
 }
 
 void sc_gen_argocd(struct sc_gen *g, unsigned total_apps)

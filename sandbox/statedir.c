@@ -4,10 +4,12 @@
 
 #include "core/strbuf.h"
 #include "core/xalloc.h"
+#include "sandbox/argocd.h"
 
 #include <errno.h>
 #include <openssl/evp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -76,7 +78,8 @@ static int statedir_put(const char *dir, const char *name, const char *text, cha
 	return rc;
 }
 
-static char *statedir_platform(const struct server *srv, const struct scenario *sc)
+static char *statedir_platform(const char *dir, const struct server *srv,
+			       const struct scenario *sc)
 {
 	struct strbuf sb = STRBUF_INIT;
 	const char *p = sc->platform_yaml ? sc->platform_yaml : "";
@@ -86,6 +89,17 @@ static char *statedir_platform(const struct server *srv, const struct scenario *
 		strbuf_puts(&sb, srv->base_url);
 	}
 	strbuf_puts(&sb, p);
+	/* the Argo CD API this sandbox serves, unless the scenario names another */
+	if (!strstr(strbuf_str(&sb), "\nargocd:") && strncmp(strbuf_str(&sb), "argocd:", 7)) {
+		if (sb.len && sb.buf[sb.len - 1] != '\n')
+			strbuf_putc(&sb, '\n');
+		/* absolute: the console may run from another directory */
+		char *abs = realpath(dir, NULL);
+		const char *d = abs ? abs : dir;
+		strbuf_printf(&sb, "argocd:\n  server: %s/argocd\n  token: {file: %s/argocd-admin.token}\n"
+			      "  ca_file: %s/ca.crt\n", srv->base_url, d, d);
+		free(abs);
+	}
 	return strbuf_detach(&sb);
 }
 
@@ -93,9 +107,16 @@ int statedir_write(const char *dir, const struct server *srv, const struct scena
 		   char *err, size_t errlen)
 {
 	char *kubeconfig = statedir_kubeconfig(srv, sc);
-	char *platform = statedir_platform(srv, sc);
+	char *platform = statedir_platform(dir, srv, sc);
 	char *ready = xstrdup(srv->base_url);
 	int rc = statedir_put(dir, "kubeconfig", kubeconfig, err, errlen);
+	if (!rc)
+		rc = statedir_put(dir, "ca.crt", srv->certs.ca_pem, err, errlen);
+	if (!rc)
+		rc = statedir_put(dir, "argocd-admin.token", sbx_argocd_token(ARGOCD_ADMIN), err, errlen);
+	if (!rc)
+		rc = statedir_put(dir, "argocd-readonly.token", sbx_argocd_token(ARGOCD_READONLY), err,
+				  errlen);
 	if (!rc)
 		rc = statedir_put(dir, "platform.yaml", platform, err, errlen);
 	if (!rc)

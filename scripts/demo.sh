@@ -17,6 +17,8 @@ while [ ! -f "$STATE/ready" ]; do
 	i=$((i + 1))
 done
 export KUBECONFIG="$STATE/kubeconfig"
+# the sandbox's platform model names its Argo CD (server, token file, CA): :apps uses it
+export OPSDECK_PLATFORM="$STATE/platform.yaml"
 if [ -t 0 ] && [ -t 1 ]; then
 	# the console on the sandbox; q quits it and the sandbox with it
 	"$BUILD/opsdeck"
@@ -27,9 +29,10 @@ fi
 cat <<MSG
 opsdeck-sandbox is serving at $(cat "$STATE/ready") (state in $STATE).
 
-  export KUBECONFIG=$STATE/kubeconfig
+  export KUBECONFIG=$STATE/kubeconfig OPSDECK_PLATFORM=$STATE/platform.yaml
   $BUILD/opsdeck                          # the console (press ? in it for help)
   $BUILD/opsdeck get pods -A              # opsdeck's batch mode
+  $BUILD/opsdeck apps                     # the Argo CD applications
   kubectl get deploy -A -o wide           # the real kubectl works too
 
 No terminal here, so the console was not started. Close stdin to stop the sandbox.

@@ -234,6 +234,9 @@ static unsigned apps_request(struct view *v, enum request req, int key)
 {
 	(void)key;
 	struct apps_view *av = v->priv;
+	/* keys typed ahead of the next frame (a pasted "/name Enter Enter") must act on
+	 * the rows as they are now, filter included */
+	rowview_update(av->rows);
 	if (table_widget_request(av->table, av->rows, req, v->body_rows))
 		return VIEW_BODY | VIEW_CHROME;
 	switch (req) {

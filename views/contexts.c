@@ -119,6 +119,7 @@ static unsigned contexts_request(struct view *v, enum request req, int key)
 {
 	(void)key;
 	struct contexts_view *cv = v->priv;
+	rowview_update(cv->rows); /* keys typed ahead of the frame see the rows as they are */
 	if (table_widget_request(cv->table, cv->rows, req, v->body_rows))
 		return VIEW_BODY;
 	if (req == REQ_BACK && *rowview_filter(cv->rows)) {

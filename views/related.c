@@ -112,6 +112,7 @@ static unsigned related_request(struct view *v, enum request req, int key)
 {
 	(void)key;
 	struct related_view *rv = v->priv;
+	rowview_update(rv->rows); /* keys typed ahead of the frame see the rows as they are */
 	if (table_widget_request(rv->table, rv->rows, req, v->body_rows))
 		return VIEW_BODY;
 	if (req != REQ_ENTER)

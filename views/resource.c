@@ -467,6 +467,9 @@ static unsigned favourite(struct resource_view *rv, int key)
 static unsigned resource_request(struct view *v, enum request req, int key)
 {
 	struct resource_view *rv = resource_of(v);
+	/* keys typed ahead of the next frame (a pasted "/name Enter d") must act on the
+	 * rows as they are now, filter included */
+	rowview_update(rv->rows);
 	if (table_widget_request(rv->table, rv->rows, req, v->body_rows))
 		return VIEW_BODY | VIEW_CHROME;
 	switch (req) {
