@@ -93,6 +93,8 @@ struct view {
 	     "The namespaces of the current cluster; Enter switches to one") \
 	VIEW(APPS, apps_view_ops, "apps", "argocd argo", \
 	     "Argo CD applications: sync, health, operations, live") \
+	VIEW(BOARD, board_view_ops, "board", "envs environments", \
+	     "Services x environments: the version running in each, drift marked") \
 	VIEW(HELP, help_view_ops, "help", "?", "The keys of the current view and the commands")
 
 #define VIEW_OPS_DECLARE_(id, ops, cmd, aliases, help) extern const struct view_ops ops;

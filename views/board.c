@@ -1,0 +1,202 @@
+/* The environment board (`:board`): one row per service, one column per environment in
+ * promotion order, each cell the version running there with a sync/health mark and the
+ * age of the last deploy, drift marked; live from the Argo CD stream. Enter opens the
+ * service's apps. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "clients/argocd.h"
+#include "core/board.h"
+#include "core/rowview.h"
+#include "core/store.h"
+#include "core/xalloc.h"
+#include "tui/glyphs.h"
+#include "tui/table_widget.h"
+#include "views/console.h"
+#include "views/view.h"
+
+struct board_view {
+	struct view *view;
+	struct argocd_client *ac;
+	struct argocd_watch *watch;
+	struct store *apps;         /* the apps table, kept by the stream */
+	unsigned long long built_gen; /* apps generation the board was built from */
+	struct board *board;
+	struct store *cells;        /* the board as rows */
+	struct rowview *rows;
+	struct table_widget *table;
+};
+
+/* Rebuilds the board when the apps moved (a few hundred apps: cheap). */
+static void board_refresh(struct board_view *bv)
+{
+	if (bv->board && store_generation(bv->apps) == bv->built_gen)
+		return;
+	bv->built_gen = store_generation(bv->apps);
+	/* the store's rows as one table: board_build reads columns by name */
+	struct table *t = table_new();
+	const struct table *cols = store_columns(bv->apps);
+	for (size_t c = 0; cols && c < cols->ncols; c++)
+		table_add_column(t, cols->cols[c].name, cols->cols[c].type, cols->cols[c].format,
+				 cols->cols[c].priority);
+	for (size_t i = 0; cols && i < store_count(bv->apps); i++) {
+		const struct store_row *sr = store_row_at(bv->apps, i);
+		struct table_row *r = table_add_row(t);
+		for (size_t c = 0; c < cols->ncols; c++)
+			table_set_cell(r, c, sr->r.cells[c]);
+	}
+	board_free(bv->board);
+	bv->board = board_build(t, NULL, 0);
+	table_free(t);
+	store_changes_clear(bv->apps); /* nothing else consumes them: let deleted rows go */
+	struct board_marks marks = {glyph(GLYPH_CHECK), glyph(GLYPH_ELLIPSIS), "*",
+				    glyph(GLYPH_CROSS_MARK), "!"};
+	store_sync(bv->cells, board_table(bv->board, &marks));
+}
+
+static void on_synced(void *ud, struct table *t)
+{
+	struct board_view *bv = ud;
+	store_sync(bv->apps, t);
+	console_changed(bv->view->console, bv->view, VIEW_BODY | VIEW_CHROME);
+}
+
+static void on_event(void *ud, enum kube_event_type type, const struct table *row,
+		     const json_t *app)
+{
+	(void)app;
+	struct board_view *bv = ud;
+	store_apply_event(bv->apps, type == KUBE_EVENT_ADDED ? STORE_EVENT_ADDED
+				    : type == KUBE_EVENT_MODIFIED ? STORE_EVENT_MODIFIED
+								  : STORE_EVENT_DELETED, row);
+	console_changed(bv->view->console, bv->view, VIEW_BODY | VIEW_CHROME);
+}
+
+static void on_state(void *ud, const struct kube_watch_status *st)
+{
+	struct board_view *bv = ud;
+	store_set_state(bv->apps, st->state == KUBE_WATCH_CONNECTED ? STORE_CONN_CONNECTED
+				  : st->state == KUBE_WATCH_RETRYING ? STORE_CONN_RETRYING
+				  : st->state == KUBE_WATCH_FAILED   ? STORE_CONN_FAILED
+								     : STORE_CONN_LISTING,
+			st->error, st->next_attempt_ms);
+	console_changed(bv->view->console, bv->view, VIEW_BODY | VIEW_CHROME);
+}
+
+static enum theme_element cell_style(void *ud, const struct rowview *rows, size_t row,
+				     size_t col)
+{
+	struct board_view *bv = ud;
+	const struct store_row *sr = rowview_row(rows, row);
+	const struct board_row *br = sr ? board_find(bv->board, sr->r.name) : NULL;
+	if (!br || col < 2 || col - 2 >= bv->board->nenvs)
+		return THEME_ROW;
+	const struct board_cell *c = &br->cells[col - 2];
+	if (c->drift)
+		return THEME_STATUS_WARN;
+	switch (c->state) {
+	case BOARD_OK: return THEME_HEALTH_HEALTHY;
+	case BOARD_PROGRESSING: return THEME_HEALTH_PROGRESSING;
+	case BOARD_OUT_OF_SYNC: return THEME_SYNC_OUTOFSYNC;
+	case BOARD_DEGRADED: return THEME_HEALTH_DEGRADED;
+	default: return THEME_ROW;
+	}
+}
+
+static bool board_open(struct view *v, const struct view_args *a, char *err, size_t errlen)
+{
+	(void)a;
+	struct board_view *bv = v->priv;
+	bv->view = v;
+	bv->ac = console_argocd(v->console, err, errlen);
+	if (!bv->ac)
+		return false;
+	bv->apps = store_new(NULL);
+	bv->cells = store_new(NULL);
+	bv->rows = rowview_new();
+	rowview_add_store(bv->rows, bv->cells);
+	bv->table = table_widget_new();
+	table_widget_set_style(bv->table, cell_style, bv);
+	table_widget_set_empty_text(bv->table, "Loading applications...");
+	static const struct argocd_watch_callbacks cbs = {on_synced, on_event, on_state};
+	bv->watch = argocd_watch_apps(bv->ac, &cbs, bv);
+	return true;
+}
+
+static void board_close(struct view *v)
+{
+	struct board_view *bv = v->priv;
+	argocd_watch_stop(bv->watch);
+	table_widget_free(bv->table);
+	rowview_free(bv->rows);
+	store_free(bv->cells);
+	store_free(bv->apps);
+	board_free(bv->board);
+}
+
+static const char *board_section(const struct view *v)
+{
+	(void)v;
+	return "board";
+}
+
+static void board_draw(struct view *v, WINDOW *win, bool full)
+{
+	struct board_view *bv = v->priv;
+	if (store_synced(bv->apps))
+		board_refresh(bv);
+	rowview_update(bv->rows);
+	if (store_synced(bv->apps) && rowview_count(bv->rows) == 0)
+		table_widget_set_empty_text(bv->table, store_error(bv->apps)
+					    ? store_error(bv->apps) : "No applications.");
+	table_widget_draw(bv->table, win, bv->rows, full);
+}
+
+static unsigned board_request(struct view *v, enum request req, int key)
+{
+	(void)key;
+	struct board_view *bv = v->priv;
+	rowview_update(bv->rows);
+	if (table_widget_request(bv->table, bv->rows, req, v->body_rows))
+		return VIEW_BODY | VIEW_CHROME;
+	if (req == REQ_BACK && *rowview_filter(bv->rows)) {
+		rowview_set_filter(bv->rows, "", NULL, 0);
+		return VIEW_FULL | VIEW_CHROME;
+	}
+	if (req != REQ_ENTER)
+		return VIEW_UNHANDLED;
+	const struct store_row *row = rowview_selected_row(bv->rows);
+	if (row) {
+		/* the service's apps, every environment */
+		char *filter = xasprintf("^%s-", row->r.name);
+		struct view_args a = {.text = filter};
+		console_push(v->console, &apps_view_ops, &a);
+		free(filter);
+	}
+	return VIEW_SAME;
+}
+
+static unsigned board_filter(struct view *v, const char *text)
+{
+	struct board_view *bv = v->priv;
+	rowview_set_filter(bv->rows, text, NULL, 0);
+	return VIEW_FULL | VIEW_CHROME;
+}
+
+static const char *board_title(const struct view *v)
+{
+	(void)v;
+	return "board";
+}
+
+const struct view_ops board_view_ops = {
+	.name = "board",
+	.private_size = sizeof(struct board_view),
+	.open = board_open,
+	.close = board_close,
+	.keymap_section = board_section,
+	.title = board_title,
+	.draw = board_draw,
+	.request = board_request,
+	.filter = board_filter,
+};
