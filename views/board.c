@@ -7,6 +7,7 @@
 
 #include "clients/argocd.h"
 #include "core/board.h"
+#include "core/platform.h"
 #include "core/rowview.h"
 #include "core/store.h"
 #include "core/xalloc.h"
@@ -45,8 +46,18 @@ static void board_refresh(struct board_view *bv)
 		for (size_t c = 0; c < cols->ncols; c++)
 			table_set_cell(r, c, sr->r.cells[c]);
 	}
+	/* promotion order from platform.yaml when it has one */
+	const struct platform *p = console_platform(bv->view->console);
+	const char **order = NULL;
+	size_t norder = p ? p->nenvs : 0;
+	if (norder) {
+		order = xcalloc(norder, sizeof(*order));
+		for (size_t e = 0; e < norder; e++)
+			order[e] = p->envs[e].name;
+	}
 	board_free(bv->board);
-	bv->board = board_build(t, NULL, 0);
+	bv->board = board_build(t, norder ? order : NULL, norder);
+	free(order);
 	table_free(t);
 	store_changes_clear(bv->apps); /* nothing else consumes them: let deleted rows go */
 	struct board_marks marks = {glyph(GLYPH_CHECK), glyph(GLYPH_ELLIPSIS), "*",

@@ -2,11 +2,13 @@
  * that draw only what the handlers said changed. */
 #include "views/console_internal.h"
 
+#include <errno.h>
 #include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/envname.h"
 #include "core/sanitize.h"
@@ -210,6 +212,11 @@ void console_set_namespace(struct console *c, const char *ns)
 			console_flash(c, CHROME_FLASH_WARN, "%s", err);
 	}
 	console_dirty(c, VIEW_CHROME);
+}
+
+const struct platform *console_platform(const struct console *c)
+{
+	return c->platform;
 }
 
 const char *const *console_favourites(struct console *c, size_t *n)
@@ -506,6 +513,16 @@ static int console_load_files(struct console *c, char *err, size_t errlen)
 	free(path);
 	if (!c->config)
 		return -1;
+	/* a platform file named by --platform or OPSDECK_PLATFORM must exist; the default
+	 * one may be absent (an empty model) */
+	if (c->opts->platform && c->opts->platform_explicit && access(c->opts->platform, R_OK) != 0) {
+		snprintf(err, errlen, "%s: %s", c->opts->platform, strerror(errno));
+		return -1;
+	}
+	if (!c->opts->platform)
+		c->platform = platform_new();
+	else if (platform_load(c->opts->platform, &c->platform, err, errlen) < 0)
+		return -1;
 	c->favourites_path = config_favourites_default_path();
 	if (c->favourites_path &&
 	    !config_favourites_load(c->config, c->favourites_path, err, errlen))
@@ -539,6 +556,7 @@ static void console_free(struct console *c)
 	keymap_free(c->keymap);
 	theme_free(c->theme);
 	config_free(c->config);
+	platform_free(c->platform);
 	kubeconfig_free(c->kcfg);
 	free(c->favourites_path);
 	free(c->context);

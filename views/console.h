@@ -78,6 +78,10 @@ struct console_performer {
  * intent and p->perform runs. a's strings are copied. */
 void console_confirm(struct console *c, const struct action *a,
 		     const struct console_performer *p);
+/* The platform model (platform.yaml; empty when there is none). */
+struct platform;
+const struct platform *console_platform(const struct console *c);
+
 /* The Argo CD client (made on first use from platform.yaml, ARGOCD_* or the argocd CLI's
  * config, else core mode on the current context), or NULL with err when a present
  * configuration is broken. */

@@ -10,6 +10,7 @@
 #include "clients/http.h"
 #include "clients/kubeconfig.h"
 #include "core/config.h"
+#include "core/platform.h"
 #include "core/jobs.h"
 #include "tui/dialog.h"
 #include "tui/prompt.h"
@@ -41,6 +42,7 @@ struct console {
 	struct jobs *jobs;
 	struct kubeconfig *kcfg;
 	struct config *config;
+	struct platform *platform;      /* platform.yaml (empty when there is none) */
 	char *favourites_path;
 	struct session *session;
 	struct keymap *keymap;

@@ -40,6 +40,12 @@ expect_refusal "a bad config.yaml stops the console at file:line:col" \
 	"config.yaml:3:5: contexts\[0\].readonly" "$OPSDECK"
 rm "$XDG_CONFIG_HOME/opsdeck/config.yaml"
 
+printf 'environments:\n  - name: dev\n    protection: maybe\n' >"$T/platform.yaml"
+expect_refusal "a bad platform.yaml stops the console at file:line:col" \
+	"platform.yaml:3:5: environments\[0\].protection" "$OPSDECK" --platform "$T/platform.yaml"
+expect_refusal "a --platform file that does not exist is refused" \
+	"$T/nope.yaml: No such file" "$OPSDECK" --platform "$T/nope.yaml"
+
 # no terminal at all (setsid: no controlling tty either): refused, not hung
 if command -v setsid >/dev/null 2>&1; then
 	expect_refusal "no terminal: refused with a message" "no terminal" \
