@@ -10,13 +10,9 @@
 #include <time.h>
 
 #include "clients/argocd_internal.h"
+#include "core/backoff.h"
 #include "core/jsonstream.h"
 #include "core/xalloc.h"
-
-#define WATCH_BACKOFF_FIRST_MS 500
-#define WATCH_BACKOFF_MAX_MS 30000
-/* A stream that delivered an event or lived this long was healthy: backoff resets. */
-#define WATCH_HEALTHY_MS 10000
 
 /* Core mode: a GET of one changed Application on its way. */
 struct pending_get {
@@ -36,9 +32,7 @@ struct argocd_watch {
 	struct http_request *stream;
 	struct jsonstream *js;
 	char *stream_error;          /* an {"error": ...} line the stream sent */
-	long long timer;
-	long long stream_started_ms;
-	bool stream_got_event;
+	struct backoff bo;           /* failures, stream health, the retry timer */
 	int busy;                    /* > 0 while inside one of our entry points */
 	bool stopped;                /* argocd_watch_stop ran while busy */
 	/* core mode */
@@ -55,8 +49,7 @@ static void watch_destroy(struct argocd_watch *w)
 		argocd_call_cancel(w->list_call);
 	if (w->stream)
 		http_cancel(w->stream);
-	if (w->timer)
-		loop_timer_cancel(w->ac->loop, w->timer);
+	backoff_cancel(&w->bo, w->ac->loop);
 	if (w->kw)
 		kube_watch_stop(w->kw);
 	while (w->gets) {
@@ -115,7 +108,7 @@ static void watch_timer_fired(struct loop *loop, long long id, void *ud)
 	struct argocd_watch *w = ud;
 	(void)loop;
 	(void)id;
-	w->timer = 0;
+	w->bo.timer = 0;
 	w->busy++;
 	watch_list(w);
 	watch_leave(w);
@@ -123,29 +116,15 @@ static void watch_timer_fired(struct loop *loop, long long id, void *ud)
 
 static void watch_retry_in(struct argocd_watch *w, long long ms, const char *err)
 {
-	if (w->timer)
-		loop_timer_cancel(w->ac->loop, w->timer);
-	w->st.next_attempt_ms = loop_now_ms() + ms;
-	w->timer = loop_timer_add(w->ac->loop, ms, false, watch_timer_fired, w);
+	backoff_retry_in(&w->bo, w->ac->loop, ms, watch_timer_fired, w);
+	w->st.failures = w->bo.failures;
+	w->st.next_attempt_ms = w->bo.next_attempt_ms;
 	watch_set_state(w, KUBE_WATCH_RETRYING, err);
-}
-
-/* 0.5 s doubling to 30 s, each with up to ±20% jitter. */
-static long long watch_backoff_ms(unsigned failures)
-{
-	long long ms = WATCH_BACKOFF_FIRST_MS;
-	for (unsigned i = 1; i < failures && ms < WATCH_BACKOFF_MAX_MS; i++)
-		ms *= 2;
-	if (ms > WATCH_BACKOFF_MAX_MS)
-		ms = WATCH_BACKOFF_MAX_MS;
-	long long jitter = ms / 5;
-	return ms - jitter + (long long)(random() % (2 * jitter + 1));
 }
 
 static void watch_fail_soft(struct argocd_watch *w, const char *err)
 {
-	w->st.failures++;
-	watch_retry_in(w, watch_backoff_ms(w->st.failures), err);
+	watch_retry_in(w, backoff_fail(&w->bo), err);
 }
 
 /* A refused token or an unknown endpoint will not heal by retrying. */
@@ -199,7 +178,7 @@ static int stream_value(void *ud, json_t *value)
 	if (!json_is_object(app) ||
 	    !event_type(json_string_value(json_object_get(result, "type")), &type))
 		return 0;
-	w->stream_got_event = true;
+	backoff_attempt_delivered(&w->bo);
 	emit_event(w, type, app);
 	return w->stopped ? 1 : 0;
 }
@@ -218,7 +197,8 @@ static void stream_head(void *ud, long status)
 	if (status < 200 || status >= 300)
 		return;
 	w->busy++;
-	w->stream_started_ms = loop_now_ms();
+	/* Health counts from the answer, not from the request. */
+	backoff_attempt_begin(&w->bo, loop_now_ms());
 	watch_set_state(w, KUBE_WATCH_CONNECTED, NULL);
 	watch_leave(w);
 }
@@ -243,12 +223,11 @@ static void stream_done(void *ud, const struct http_response *resp)
 	}
 	if (!w->stopped)
 		jsonstream_finish(w->js);
-	bool healthy = w->stream_got_event ||
-		       loop_now_ms() - w->stream_started_ms >= WATCH_HEALTHY_MS;
+	bool healthy = backoff_attempt_healthy(&w->bo, loop_now_ms());
 	if (w->stopped) {
 		/* nothing: destroyed below */
 	} else if (healthy && !w->stream_error && !resp->error) {
-		w->st.failures = 0;
+		backoff_reset(&w->bo);
 		watch_retry_in(w, 0, NULL);   /* relist at once, from the loop */
 	} else {
 		watch_fail_soft(w, w->stream_error ? w->stream_error
@@ -278,8 +257,7 @@ static void watch_stream(struct argocd_watch *w)
 	jsonstream_reset(w->js);
 	free(w->stream_error);
 	w->stream_error = NULL;
-	w->stream_got_event = false;
-	w->stream_started_ms = loop_now_ms();
+	backoff_attempt_begin(&w->bo, loop_now_ms());
 	char err[512] = "";
 	w->stream = http_start(ac->http, &o, err, sizeof(err));
 	if (!w->stream)

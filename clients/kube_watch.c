@@ -9,13 +9,9 @@
 #include "clients/kube.h"
 #include "clients/kube_internal.h"
 #include "clients/kube_table.h"
+#include "core/backoff.h"
 #include "core/jsonstream.h"
 #include "core/xalloc.h"
-
-#define WATCH_BACKOFF_FIRST_MS 500
-#define WATCH_BACKOFF_MAX_MS 30000
-/* A stream that delivered an event or lived this long was healthy: backoff resets. */
-#define WATCH_HEALTHY_MS 10000
 
 enum watch_next { NEXT_NOTHING, NEXT_RELIST, NEXT_RECONNECT, NEXT_BACKOFF, NEXT_FAIL };
 
@@ -34,9 +30,7 @@ struct kube_watch {
 	struct kube_call *list_call;
 	struct kube_req *stream;
 	struct jsonstream *js;
-	long long timer;
-	long long stream_started_ms;
-	bool stream_got_event;
+	struct backoff bo;                   /* failures, stream health, the retry timer */
 	enum watch_next after_stream;        /* decided by an in-stream ERROR event */
 	long retry_after_ms;
 	int busy;                            /* > 0 while inside one of our entry points */
@@ -52,8 +46,7 @@ static void watch_destroy(struct kube_watch *w)
 		kube_call_cancel(w->list_call);
 	if (w->stream)
 		kube_req_cancel(w->stream);
-	if (w->timer)
-		loop_timer_cancel(kube_client_loop(w->kc), w->timer);
+	backoff_cancel(&w->bo, kube_client_loop(w->kc));
 	jsonstream_free(w->js);
 	table_free(w->cols);
 	free((char *)w->opts.resource);
@@ -104,7 +97,7 @@ static void watch_timer_fired(struct loop *loop, long long id, void *ud)
 	struct kube_watch *w = ud;
 	(void)loop;
 	(void)id;
-	w->timer = 0;
+	w->bo.timer = 0;
 	w->busy++;
 	if (w->rv)
 		watch_stream(w);
@@ -115,30 +108,15 @@ static void watch_timer_fired(struct loop *loop, long long id, void *ud)
 
 static void watch_retry_in(struct kube_watch *w, long long ms, const char *err)
 {
-	if (w->timer)
-		loop_timer_cancel(kube_client_loop(w->kc), w->timer);
-	w->st.next_attempt_ms = loop_now_ms() + ms;
-	w->timer = loop_timer_add(kube_client_loop(w->kc), ms, false, watch_timer_fired, w);
+	backoff_retry_in(&w->bo, kube_client_loop(w->kc), ms, watch_timer_fired, w);
+	w->st.failures = w->bo.failures;
+	w->st.next_attempt_ms = w->bo.next_attempt_ms;
 	watch_set_state(w, KUBE_WATCH_RETRYING, err);
-}
-
-/* 0.5 s doubling to 30 s, each with up to ±20% jitter so many watches that broke together
- * do not come back together. */
-static long long watch_backoff_ms(unsigned failures)
-{
-	long long ms = WATCH_BACKOFF_FIRST_MS;
-	for (unsigned i = 1; i < failures && ms < WATCH_BACKOFF_MAX_MS; i++)
-		ms *= 2;
-	if (ms > WATCH_BACKOFF_MAX_MS)
-		ms = WATCH_BACKOFF_MAX_MS;
-	long long jitter = ms / 5;
-	return ms - jitter + (long long)(random() % (2 * jitter + 1));
 }
 
 static void watch_fail_soft(struct kube_watch *w, const char *err)
 {
-	w->st.failures++;
-	watch_retry_in(w, watch_backoff_ms(w->st.failures), err);
+	watch_retry_in(w, backoff_fail(&w->bo), err);
 }
 
 /* 401/403/404 will not heal by retrying: say so and stop. */
@@ -263,7 +241,7 @@ static int watch_on_event(void *ud, json_t *ev)
 	const json_t *obj = json_object_get(ev, "object");
 	if (!type || !obj)
 		return 0;
-	w->stream_got_event = true;
+	backoff_attempt_delivered(&w->bo);
 	if (!strcmp(type, "ADDED") || !strcmp(type, "MODIFIED") || !strcmp(type, "DELETED")) {
 		enum kube_event_type t = type[0] == 'A' ? KUBE_EVENT_ADDED
 					 : type[0] == 'M' ? KUBE_EVENT_MODIFIED
@@ -295,10 +273,11 @@ static void watch_on_head(void *ud, long status)
 /* After a stream ended or was abandoned: relist, reconnect now, or back off. */
 static void watch_after_stream(struct kube_watch *w, enum watch_next next, const char *err)
 {
-	bool healthy = w->stream_got_event ||
-		       loop_now_ms() - w->stream_started_ms >= WATCH_HEALTHY_MS;
-	if (healthy)
+	bool healthy = backoff_attempt_healthy(&w->bo, loop_now_ms());
+	if (healthy) {
+		backoff_reset(&w->bo);
 		w->st.failures = 0;
+	}
 	switch (next) {
 	case NEXT_RELIST:
 		free(w->rv);
@@ -354,7 +333,7 @@ static void watch_on_stream_done(void *ud, const struct http_response *resp, con
 		watch_after_stream(w, NEXT_RELIST, msg);
 	} else if (resp->status == 429) {
 		long long ms = resp->retry_after >= 0 ? resp->retry_after * 1000LL : 1000;
-		w->st.failures++;
+		w->bo.failures++;
 		watch_retry_in(w, ms, msg);
 	} else if (status_is_permanent(resp->status)) {
 		watch_after_stream(w, NEXT_FAIL, msg);
@@ -386,8 +365,7 @@ static void watch_stream(struct kube_watch *w)
 	s.on_head = watch_on_head;
 	s.stream_ud = w;
 	jsonstream_reset(w->js);
-	w->stream_started_ms = loop_now_ms();
-	w->stream_got_event = false;
+	backoff_attempt_begin(&w->bo, loop_now_ms());
 	w->after_stream = NEXT_NOTHING;
 	w->stream = kube_send(w->kc, &s, watch_on_stream_done, w);
 	free(path);

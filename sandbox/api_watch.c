@@ -3,25 +3,22 @@
  * selectors, Table objects for kubectl get -w, and an end at timeoutSeconds. */
 #include "sandbox/api.h"
 
-#include "core/strbuf.h"
 #include "core/xalloc.h"
 #include "sandbox/printer.h"
 #include "sandbox/selector.h"
 #include "sandbox/server.h"
+#include "sandbox/stream.h"
 
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 
 #define WATCH_BOOKMARK_SECONDS 5
 #define WATCH_DEFAULT_TIMEOUT 1800
 #define WATCH_INITIAL_BATCH 500
 
 struct watch {
-	struct server *srv;
-	struct MHD_Connection *conn;
+	struct sbx_stream s;   /* first: the hooks cast back */
 	struct objstore_cluster *cl;
 	char *group, *version, *plural, *ns;
 	char *name;            /* legacy /watch/…/NAME: only that object, else NULL */
@@ -32,9 +29,6 @@ struct watch {
 	uint64_t last_rv;
 	json_t *initial;       /* objects for the synthetic ADDED events, then NULL */
 	size_t initial_pos;
-	bool expired, done;
-	struct strbuf out;
-	size_t out_pos;
 };
 
 static const char *watch_type_name(enum objstore_event_type t)
@@ -48,7 +42,7 @@ static json_t *watch_table_object(struct watch *w, const struct resource *res, c
 	char rv[24];
 	snprintf(rv, sizeof rv, "%llu", (unsigned long long)objstore_obj_rv(obj));
 	json_t *table = printer_table(res->group, res->plural, res->printer_columns, items,
-				      w->include_object, rv, NULL, w->srv->store.clock());
+				      w->include_object, rv, NULL, w->s.srv->store.clock());
 	json_decref(items);
 	if (w->accept && strstr(w->accept, "v=v1beta1"))
 		json_object_set_new(table, "apiVersion", json_string("meta.k8s.io/v1beta1"));
@@ -63,12 +57,7 @@ static void watch_emit(struct watch *w, const struct resource *res, const char *
 		       const json_t *obj)
 {
 	json_t *o = w->table ? watch_table_object(w, res, obj) : api_object_out(res, obj);
-	json_t *ev = json_pack("{s:s,s:o}", "type", type, "object", o);
-	char *line = json_dumps(ev, JSON_COMPACT);
-	json_decref(ev);
-	strbuf_puts(&w->out, line);
-	strbuf_putc(&w->out, '\n');
-	free(line);
+	sbx_stream_put_json(&w->s, json_pack("{s:s,s:o}", "type", type, "object", o));
 }
 
 static bool watch_matches(const struct watch *w, const json_t *obj)
@@ -88,12 +77,8 @@ static void watch_emit_expired(struct watch *w)
 	json_t *ev = json_pack("{s:s,s:{s:s,s:s,s:{},s:s,s:s,s:s,s:i}}", "type", "ERROR", "object",
 			       "kind", "Status", "apiVersion", "v1", "metadata", "status",
 			       "Failure", "message", msg, "reason", "Expired", "code", 410);
-	char *line = json_dumps(ev, JSON_COMPACT);
-	json_decref(ev);
-	strbuf_puts(&w->out, line);
-	strbuf_putc(&w->out, '\n');
-	free(line);
-	w->done = true;
+	sbx_stream_put_json(&w->s, ev);
+	w->s.done = true;
 }
 
 static void watch_emit_bookmark(struct watch *w, const struct resource *res)
@@ -105,15 +90,11 @@ static void watch_emit_bookmark(struct watch *w, const struct resource *res)
 			       res->kind, "apiVersion", api_version, "metadata", "resourceVersion",
 			       rv);
 	free(api_version);
-	char *line = json_dumps(ev, JSON_COMPACT);
-	json_decref(ev);
-	strbuf_puts(&w->out, line);
-	strbuf_putc(&w->out, '\n');
-	free(line);
+	sbx_stream_put_json(&w->s, ev);
 }
 
-/* Produces whatever is due now; lock held. */
-static void watch_produce(struct watch *w, const struct resource *res)
+/* The changes due now; lock held. */
+static void watch_produce_changes(struct watch *w, const struct resource *res)
 {
 	if (w->initial) {
 		size_t n = json_array_size(w->initial);
@@ -148,67 +129,29 @@ static void watch_produce(struct watch *w, const struct resource *res)
 	}
 }
 
-static bool watch_client_gone(struct watch *w)
+/* Whatever is due now, else a bookmark when one is due; lock held. */
+static void watch_produce(struct sbx_stream *s)
 {
-	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(w->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
-	if (!ci)
-		return false;
-	struct pollfd pfd = {.fd = ci->connect_fd, .events = POLLIN};
-	/* a watch client sends nothing; readable means it closed (EOF or TLS close_notify) */
-	return poll(&pfd, 1, 0) > 0;
-}
-
-static void watch_step(struct watch *w)
-{
-	struct objstore *st = &w->srv->store;
-	pthread_mutex_lock(&st->lock);
-	while (!w->done && w->out.len == 0) {
-		const struct resource *res = resource_find(&w->cl->resources, w->group, w->version,
-							   w->plural);
-		time_t now = st->clock();
-		if (!res || st->stopping || now >= w->deadline || watch_client_gone(w)) {
-			w->done = true;
-			break;
-		}
-		watch_produce(w, res);
-		if (w->out.len || w->done)
-			break;
-		if (w->bookmarks && now >= w->next_bookmark) {
-			watch_emit_bookmark(w, res);
-			w->next_bookmark = now + WATCH_BOOKMARK_SECONDS;
-			break;
-		}
-		struct timespec until;
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += 1;
-		objstore_wait(st, &until);
+	struct watch *w = (struct watch *)s;
+	const struct resource *res = resource_find(&w->cl->resources, w->group, w->version,
+						   w->plural);
+	time_t now = s->srv->store.clock();
+	if (!res || now >= w->deadline) {
+		s->done = true;
+		return;
 	}
-	pthread_mutex_unlock(&st->lock);
-}
-
-static ssize_t watch_read(void *cls, uint64_t pos, char *buf, size_t max)
-{
-	struct watch *w = cls;
-	(void)pos;
-	if (w->out_pos >= w->out.len) {
-		strbuf_reset(&w->out);
-		w->out_pos = 0;
-		watch_step(w);
-		if (w->out.len == 0)
-			return MHD_CONTENT_READER_END_OF_STREAM;
+	watch_produce_changes(w, res);
+	if (s->out.len || s->done)
+		return;
+	if (w->bookmarks && now >= w->next_bookmark) {
+		watch_emit_bookmark(w, res);
+		w->next_bookmark = now + WATCH_BOOKMARK_SECONDS;
 	}
-	size_t n = w->out.len - w->out_pos;
-	if (n > max)
-		n = max;
-	memcpy(buf, w->out.buf + w->out_pos, n);
-	w->out_pos += n;
-	return (ssize_t)n;
 }
 
-static void watch_free(void *cls)
+static void watch_free(struct sbx_stream *s)
 {
-	struct watch *w = cls;
+	struct watch *w = (struct watch *)s;
 	free(w->group);
 	free(w->version);
 	free(w->plural);
@@ -219,7 +162,6 @@ static void watch_free(void *cls)
 	selector_free(w->labels);
 	selector_free(w->fields);
 	json_decref(w->initial);
-	strbuf_free(&w->out);
 	free(w);
 }
 
@@ -242,8 +184,6 @@ void api_watch(struct apireq *req, const struct resource *res, const struct rout
 		free(w);
 		return;
 	}
-	w->srv = req->srv;
-	w->conn = req->conn;
 	w->cl = req->cl;
 	w->group = xstrdup(res->group);
 	w->version = xstrdup(res->version);
@@ -268,5 +208,5 @@ void api_watch(struct apireq *req, const struct resource *res, const struct rout
 	} else {
 		w->last_rv = strtoull(rv, NULL, 10);
 	}
-	apireq_reply_stream(req, "application/json", watch_read, w, watch_free);
+	sbx_stream_reply(req, &w->s, "application/json", watch_produce, watch_free);
 }

@@ -4,37 +4,27 @@
  * then every change; open until the client leaves or the sandbox stops. */
 #include "sandbox/argocd_internal.h"
 
-#include "core/strbuf.h"
 #include "core/xalloc.h"
 #include "sandbox/server.h"
+#include "sandbox/stream.h"
 
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 struct argocd_watch {
-	struct server *srv;
-	struct MHD_Connection *conn;
+	struct sbx_stream s;      /* first: the hooks cast back */
 	json_t *names, *projects;
 	struct selector *labels;
 	char *app_ns;
 	uint64_t last_rv;
 	json_t *initial;          /* apps for the first ADDED events, then NULL */
-	bool done;
-	struct strbuf out;
-	size_t out_pos;
 };
 
 static void argocd_watch_emit(struct argocd_watch *w, const char *type, const json_t *app)
 {
-	json_t *ev = json_pack("{s:{s:s,s:o}}", "result", "type", type, "application",
-			       sbx_argocd_app_out(app));
-	char *line = json_dumps(ev, JSON_COMPACT);
-	json_decref(ev);
-	strbuf_puts(&w->out, line);
-	strbuf_putc(&w->out, '\n');
-	free(line);
+	sbx_stream_put_json(&w->s, json_pack("{s:{s:s,s:o}}", "result", "type", type,
+					     "application", sbx_argocd_app_out(app)));
 }
 
 static bool argocd_watch_wants(const struct argocd_watch *w, const json_t *app)
@@ -43,12 +33,13 @@ static bool argocd_watch_wants(const struct argocd_watch *w, const json_t *app)
 }
 
 /* Whatever is due now; lock held. */
-static void argocd_watch_produce(struct argocd_watch *w)
+static void argocd_watch_produce(struct sbx_stream *s)
 {
-	struct objstore_cluster *cl = sbx_argocd_plane(&w->srv->store);
+	struct argocd_watch *w = (struct argocd_watch *)s;
+	struct objstore_cluster *cl = sbx_argocd_plane(&s->srv->store);
 	const struct resource *res = sbx_argocd_apps(cl);
 	if (!res) {
-		w->done = true;
+		s->done = true;
 		return;
 	}
 	if (w->initial) {
@@ -63,7 +54,7 @@ static void argocd_watch_produce(struct argocd_watch *w)
 	size_t pos;
 	if (!objstore_history_seek(cl, w->last_rv, &pos)) {
 		/* history gone: end, so the client lists again and resumes */
-		w->done = true;
+		s->done = true;
 		return;
 	}
 	for (const struct objstore_event *ev; (ev = objstore_history_at(cl, pos)); pos++) {
@@ -83,66 +74,14 @@ static void argocd_watch_produce(struct argocd_watch *w)
 	}
 }
 
-static bool argocd_watch_client_gone(struct argocd_watch *w)
+static void argocd_watch_free(struct sbx_stream *s)
 {
-	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(w->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
-	if (!ci)
-		return false;
-	struct pollfd pfd = {.fd = ci->connect_fd, .events = POLLIN};
-	/* the client sends nothing on a stream; readable means it closed */
-	return poll(&pfd, 1, 0) > 0;
-}
-
-static void argocd_watch_step(struct argocd_watch *w)
-{
-	struct objstore *st = &w->srv->store;
-	pthread_mutex_lock(&st->lock);
-	while (!w->done && w->out.len == 0) {
-		if (st->stopping || argocd_watch_client_gone(w)) {
-			w->done = true;
-			break;
-		}
-		argocd_watch_produce(w);
-		if (w->out.len || w->done)
-			break;
-		/* wake each second even without changes, to notice a client that left */
-		struct timespec until;
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += 1;
-		objstore_wait(st, &until);
-	}
-	pthread_mutex_unlock(&st->lock);
-}
-
-static ssize_t argocd_watch_read(void *cls, uint64_t pos, char *buf, size_t max)
-{
-	struct argocd_watch *w = cls;
-	(void)pos;
-	if (w->out_pos >= w->out.len) {
-		strbuf_reset(&w->out);
-		w->out_pos = 0;
-		argocd_watch_step(w);
-		if (w->out.len == 0)
-			return MHD_CONTENT_READER_END_OF_STREAM;
-	}
-	size_t n = w->out.len - w->out_pos;
-	if (n > max)
-		n = max;
-	memcpy(buf, w->out.buf + w->out_pos, n);
-	w->out_pos += n;
-	return (ssize_t)n;
-}
-
-static void argocd_watch_free(void *cls)
-{
-	struct argocd_watch *w = cls;
+	struct argocd_watch *w = (struct argocd_watch *)s;
 	json_decref(w->names);
 	json_decref(w->projects);
 	json_decref(w->initial);
 	selector_free(w->labels);
 	free(w->app_ns);
-	strbuf_free(&w->out);
 	free(w);
 }
 
@@ -169,8 +108,6 @@ void sbx_argocd_stream(struct apireq *req)
 	}
 	struct argocd_watch *w = xcalloc(1, sizeof *w);
 	struct objstore_cluster *cl = sbx_argocd_plane(&req->srv->store);
-	w->srv = req->srv;
-	w->conn = req->conn;
 	w->labels = labels;
 	w->names = sbx_argocd_query_all(req, "name");
 	w->projects = sbx_argocd_query_all(req, "projects");
@@ -186,5 +123,5 @@ void sbx_argocd_stream(struct apireq *req)
 	if (!from_rv || json_array_size(w->names))
 		w->initial = argocd_watch_snapshot(w, cl);
 	w->last_rv = from_rv ? strtoull(rv, NULL, 10) : cl->rv;
-	apireq_reply_stream(req, "application/json", argocd_watch_read, w, argocd_watch_free);
+	sbx_stream_reply(req, &w->s, "application/json", argocd_watch_produce, argocd_watch_free);
 }

@@ -2,24 +2,17 @@
  * error bodies, where the settings come from, and the REST client and its stream against
  * a scripted Argo CD on 127.0.0.1 (plain HTTP, a thread) that splits the stream at
  * random points and byte by byte, drops it, and fails once to force a backoff. */
-#define _GNU_SOURCE   /* strcasestr */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <poll.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -33,6 +26,7 @@
 #include "core/strbuf.h"
 #include "core/xalloc.h"
 #include "core/yaml.h"
+#include "tests/support/script_server.h"
 
 #define TOKEN "eyJhbGciOiJIUzI1NiJ9.c2VjcmV0LXRva2Vu.sig"
 #define RO_TOKEN "eyJhbGciOiJIUzI1NiJ9.cmVhZC1vbmx5.sig"
@@ -361,40 +355,14 @@ static void test_config_env_cli_core(void **state)
 
 /* ---- the scripted Argo CD ----------------------------------------------------------------- */
 
-struct script_server {
-	int lfd, port;
-	pthread_t thread;
-	volatile bool stop;
-	pthread_mutex_t lock;
-	struct strbuf log;      /* "METHOD PATH|AUTH|BODY\n" per request */
+/* The script's state, kept by serve under the server's lock. */
+struct script {
 	int streams, lists, puts, core_gets;
-	int held[8];
-	int nheld;
 };
-
-static void send_all(int fd, const char *s, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, s, n);
-		if (w <= 0)
-			return;
-		s += w;
-		n -= (size_t)w;
-	}
-}
-
-static void send_str(int fd, const char *s)
-{
-	send_all(fd, s, strlen(s));
-}
 
 static void reply(int fd, int code, const char *body)
 {
-	char *r = xasprintf("HTTP/1.1 %d X\r\nContent-Type: application/json\r\n"
-			    "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
-			    code, strlen(body), body);
-	send_str(fd, r);
-	free(r);
+	script_reply(fd, code, "application/json", NULL, body);
 }
 
 static char *app_json(const char *name, const char *uid, const char *sync, const char *phase)
@@ -416,12 +384,6 @@ static char *stream_line(const char *type, const char *name, const char *uid, co
 	return line;
 }
 
-static void stream_head(int fd)
-{
-	send_str(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-		     "Connection: close\r\n\r\n");
-}
-
 /* Sends text cut at random points (pieces of 1..40 bytes), each piece its own segment. */
 static void send_split(int fd, const char *text, unsigned seed, int max_piece)
 {
@@ -431,7 +393,7 @@ static void send_split(int fd, const char *text, unsigned seed, int max_piece)
 		size_t piece = 1 + (seed >> 16) % (unsigned)max_piece;
 		if (piece > n - off)
 			piece = n - off;
-		send_all(fd, text + off, piece);
+		script_send(fd, text + off, piece);
 		off += piece;
 		usleep(200);
 	}
@@ -439,14 +401,14 @@ static void send_split(int fd, const char *text, unsigned seed, int max_piece)
 
 /* Stream 1: three events cut at random, then a clean close (relist at once). Stream 2:
  * 503 (a backoff). Stream 3: one event byte by byte, then held open. */
-static bool serve_stream(struct script_server *s, int fd)
+static bool serve_stream(struct script *s, int fd)
 {
 	int n = ++s->streams;
 	if (n == 2) {
 		reply(fd, 503, "{\"error\":\"overloaded\",\"code\":14,\"message\":\"overloaded\"}");
 		return false;
 	}
-	stream_head(fd);
+	script_stream_head(fd);
 	struct strbuf sb = STRBUF_INIT;
 	char *l;
 	if (n == 1) {
@@ -472,7 +434,7 @@ static bool serve_stream(struct script_server *s, int fd)
 
 /* Core mode's Application: the first PUT meets 409 Conflict, as when the controller wrote
  * in between; the second goes through. */
-static bool serve_core(struct script_server *s, int fd, const char *method, const char *body)
+static bool serve_core(struct script *s, int fd, const char *method, const char *body)
 {
 	if (!strcmp(method, "GET")) {
 		char *a = app_json("web", "u-web", "OutOfSync", "Succeeded");
@@ -497,9 +459,12 @@ static bool serve_core(struct script_server *s, int fd, const char *method, cons
 	return false;
 }
 
-static bool serve(struct script_server *s, int fd, const char *method, const char *path,
-		  const char *auth, const char *body)
+/* Logs "METHOD PATH|AUTH|BODY\n" per request. */
+static bool serve(struct script_server *srv, int fd, const struct script_request *req, void *ud)
 {
+	struct script *s = ud;
+	const char *method = req->method, *path = req->path, *auth = req->auth, *body = req->body;
+	script_server_logf(srv, "%s %s|%s|%s\n", method, path, auth, body);
 	bool readonly = strstr(auth, RO_TOKEN) != NULL;
 	if (!strncmp(path, "/argocd/api/v1/stream/applications?", 35))
 		return serve_stream(s, fd);
@@ -544,101 +509,9 @@ static bool serve(struct script_server *s, int fd, const char *method, const cha
 	return false;
 }
 
-static ssize_t read_request(int fd, char *buf, size_t cap)
-{
-	size_t len = 0;
-	ssize_t n;
-	char *end = NULL;
-	while (len < cap - 1 && (n = read(fd, buf + len, cap - 1 - len)) > 0) {
-		len += (size_t)n;
-		buf[len] = '\0';
-		if ((end = strstr(buf, "\r\n\r\n")) != NULL)
-			break;
-	}
-	buf[len] = '\0';
-	if (!end)
-		return (ssize_t)len;
-	const char *cl = strcasestr(buf, "\r\nContent-Length:");
-	if (cl && cl < end) {
-		size_t want = (size_t)strtol(cl + 17, NULL, 10) + (size_t)(end + 4 - buf);
-		while (len < want && len < cap - 1 && (n = read(fd, buf + len, cap - 1 - len)) > 0)
-			len += (size_t)n;
-		buf[len] = '\0';
-	}
-	return (ssize_t)len;
-}
-
-static void *script_server_main(void *arg)
-{
-	struct script_server *s = arg;
-	while (!s->stop) {
-		struct pollfd p = {s->lfd, POLLIN, 0};
-		if (poll(&p, 1, 20) <= 0)
-			continue;
-		int fd = accept(s->lfd, NULL, NULL);
-		if (fd < 0)
-			continue;
-		int one = 1;
-		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-		static char buf[65536];
-		read_request(fd, buf, sizeof(buf));
-		char method[16] = "", path[4096] = "", auth[512] = "";
-		sscanf(buf, "%15s %4095s", method, path);
-		const char *a = strcasestr(buf, "\r\nAuthorization: ");
-		if (a)
-			sscanf(a + 17, "%511[^\r]", auth);
-		const char *body = strstr(buf, "\r\n\r\n");
-		pthread_mutex_lock(&s->lock);
-		strbuf_printf(&s->log, "%s %s|%s|%s\n", method, path, auth, body ? body + 4 : "");
-		bool hold = serve(s, fd, method, path, auth, body ? body + 4 : "");
-		pthread_mutex_unlock(&s->lock);
-		if (hold && s->nheld < 8)
-			s->held[s->nheld++] = fd;
-		else
-			close(fd);
-	}
-	for (int i = 0; i < s->nheld; i++)
-		close(s->held[i]);
-	return NULL;
-}
-
-static struct script_server *script_server_start(void)
-{
-	struct script_server *s = xcalloc(1, sizeof(*s));
-	s->lfd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in a = {0};
-	a.sin_family = AF_INET;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(s->lfd, (struct sockaddr *)&a, sizeof(a)), 0);
-	assert_int_equal(listen(s->lfd, 16), 0);
-	socklen_t len = sizeof(a);
-	getsockname(s->lfd, (struct sockaddr *)&a, &len);
-	s->port = ntohs(a.sin_port);
-	pthread_mutex_init(&s->lock, NULL);
-	pthread_create(&s->thread, NULL, script_server_main, s);
-	return s;
-}
-
-static void script_server_stop(struct script_server *s)
-{
-	s->stop = true;
-	pthread_join(s->thread, NULL);
-	close(s->lfd);
-	pthread_mutex_destroy(&s->lock);
-	strbuf_free(&s->log);
-	free(s);
-}
-
-static char *server_log(struct script_server *s)
-{
-	pthread_mutex_lock(&s->lock);
-	char *copy = xstrdup(strbuf_str(&s->log));
-	pthread_mutex_unlock(&s->lock);
-	return copy;
-}
-
 struct fixture {
 	struct script_server *srv;
+	struct script script;
 	struct loop *loop;
 	struct http *http;
 	struct argocd_client *ac;
@@ -646,7 +519,7 @@ struct fixture {
 
 static struct argocd_client *client_for(struct fixture *f, const char *token)
 {
-	char *url = xasprintf("http://127.0.0.1:%d/argocd/", f->srv->port);
+	char *url = script_server_url(f->srv, "/argocd/");
 	struct argocd_config cfg = {.server = url, .token = (char *)token};
 	struct argocd_client *ac = argocd_client_new(f->loop, f->http, &cfg, NULL);
 	free(url);
@@ -657,7 +530,7 @@ static int setup(void **state)
 {
 	struct fixture *f = xcalloc(1, sizeof(*f));
 	signal(SIGPIPE, SIG_IGN);
-	f->srv = script_server_start();
+	f->srv = script_server_start(serve, &f->script);
 	f->loop = loop_new();
 	f->http = http_new(f->loop);
 	f->ac = client_for(f, TOKEN);
@@ -729,7 +602,7 @@ static void test_rest_list_whoami_and_token(void **state)
 	assert_true(o.ok);
 	assert_string_equal(json_string_value(json_object_get(o.body, "username")), "admin");
 	outcome_clear(&o);
-	char *log = server_log(f->srv);
+	char *log = script_server_log(f->srv);
 	/* the list asks only for the table's fields, with the token as a bearer */
 	assert_non_null(strstr(log, "GET /argocd/api/v1/applications?fields=metadata.resourceVersion"
 				    ",items.metadata.name,items.metadata.namespace,"));
@@ -774,7 +647,7 @@ static void test_rest_operations_and_errors(void **state)
 	RUN(f, &o, argocd_sync(f->ac, "web", &opts, on_json, &o));
 	assert_true(o.ok);
 	outcome_clear(&o);
-	char *log = server_log(f->srv);
+	char *log = script_server_log(f->srv);
 	assert_non_null(strstr(log, "POST /argocd/api/v1/applications/web/sync|"));
 	assert_non_null(strstr(log, "\"syncOptions\":{\"items\":[\"Prune=false\"]}"));
 	assert_non_null(strstr(log, "POST /argocd/api/v1/applications/auto/rollback|"));
@@ -815,7 +688,7 @@ static struct kube_client *core_kube(struct fixture *f)
 	struct kube_context ctx;
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.name = xstrdup("ops");
-	ctx.server = xasprintf("http://127.0.0.1:%d", f->srv->port);
+	ctx.server = script_server_url(f->srv, "");
 	struct kube_client *kc = kube_client_new(f->loop, f->http, NULL, &ctx);
 	free(ctx.name);
 	free(ctx.server);
@@ -849,7 +722,7 @@ static void test_core_put_retried_on_conflict(void **state)
 				    o.body, "operation"), "initiatedBy"), "username")),
 			    "opsdeck");
 	outcome_clear(&o);
-	assert_int_equal(f->srv->puts, 2);
+	assert_int_equal(script_server_read_int(f->srv, &f->script.puts), 2);
 	/* rollback to an id that is not in the history: Argo CD's words, nothing written */
 	RUN(f, &o, argocd_rollback(core, "web", 9, false, false, on_json, &o));
 	assert_false(o.ok);
@@ -869,7 +742,7 @@ static void test_core_put_retried_on_conflict(void **state)
 	assert_false(o.ok);
 	assert_string_equal(o.message, "Unable to terminate operation. No operation is in progress");
 	outcome_clear(&o);
-	assert_int_equal(f->srv->puts, 3);
+	assert_int_equal(script_server_read_int(f->srv, &f->script.puts), 3);
 	argocd_client_free(core);
 	kube_client_free(kc);
 }
@@ -946,7 +819,7 @@ static void test_stream_splits_reconnects_relists(void **state)
 	/* connected, (clean close) retrying at once, listing, (503) retrying with backoff,
 	 * listing, connected */
 	assert_string_equal(strbuf_str(&wl.states), "CRLRLC");
-	char *log = server_log(f->srv);
+	char *log = script_server_log(f->srv);
 	int lists = 0;
 	for (const char *p = log; (p = strstr(p, "GET /argocd/api/v1/applications?")); p++)
 		lists++;
@@ -999,7 +872,7 @@ static void test_stream_unknown_endpoint_fails(void **state)
 {
 	struct fixture *f = *state;
 	/* A 404 on the list will not heal: FAILED at once, no retries. */
-	char *url = xasprintf("http://127.0.0.1:%d/nothing-here", f->srv->port);
+	char *url = script_server_url(f->srv, "/nothing-here");
 	struct argocd_config c2 = {.server = url, .token = token_buf};
 	struct argocd_client *ac = argocd_client_new(f->loop, f->http, &c2, NULL);
 	struct watch_log wl = {0};

@@ -8,8 +8,6 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <poll.h>
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,166 +19,60 @@
 #include "core/loop.h"
 #include "core/strbuf.h"
 #include "core/xalloc.h"
+#include "tests/support/script_server.h"
 
-/* ---- the in-test server: one connection at a time, answers by path ---- */
+/* ---- the in-test server: answers by path ---- */
 
-struct server {
-	int lfd;
-	int port;
-	pthread_t thread;
-	volatile bool stop;
-	pthread_mutex_t lock;
-	struct strbuf log;   /* "METHOD PATH [body]\n" per request received */
-	char last_auth[256];
+/* What the last request carried, for the tests to check. */
+struct seen {
+	char last_auth[512];
 	char last_host[256];
 };
 
-static void send_str(int fd, const char *s)
+static void respond(int fd, const struct script_request *req)
 {
-	size_t n = strlen(s);
-	while (n > 0) {
-		ssize_t w = write(fd, s, n);
-		if (w <= 0)
-			return;
-		s += w;
-		n -= (size_t)w;
-	}
-}
-
-/* Reads one request; returns 0 with method, path, body filled. */
-static int read_request(int fd, char *method, char *path, struct strbuf *body, char *auth,
-			char *host)
-{
-	struct strbuf in = STRBUF_INIT;
-	char buf[4096];
-	char *end;
-	while (!(end = strstr(strbuf_str(&in), "\r\n\r\n"))) {
-		ssize_t n = read(fd, buf, sizeof(buf));
-		if (n <= 0) {
-			strbuf_free(&in);
-			return -1;
-		}
-		strbuf_append(&in, buf, (size_t)n);
-	}
-	size_t hlen = (size_t)(end - in.buf) + 4;
-	sscanf(in.buf, "%15s %255s", method, path);
-	long clen = 0;
-	const char *cl = strstr(in.buf, "\r\nContent-Length:");
-	if (cl && cl < end)
-		clen = strtol(cl + 17, NULL, 10);
-	const char *au = strstr(in.buf, "\r\nAuthorization: ");
-	auth[0] = '\0';
-	if (au && au < end)
-		sscanf(au + 17, "%255[^\r]", auth);
-	const char *ho = strstr(in.buf, "\r\nHost: ");
-	host[0] = '\0';
-	if (ho && ho < end)
-		sscanf(ho + 8, "%255[^\r]", host);
-	while ((long)(in.len - hlen) < clen) {
-		ssize_t n = read(fd, buf, sizeof(buf));
-		if (n <= 0)
-			break;
-		strbuf_append(&in, buf, (size_t)n);
-	}
-	strbuf_append(body, in.buf + hlen, in.len - hlen);
-	strbuf_free(&in);
-	return 0;
-}
-
-static void respond(int fd, const char *method, const char *path, const struct strbuf *body)
-{
+	const char *path = req->path;
 	if (!strcmp(path, "/plain")) {
-		send_str(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-			     "Content-Length: 11\r\nConnection: close\r\n\r\n{\"ok\":true}");
+		script_send_str(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+				"Content-Length: 11\r\nConnection: close\r\n\r\n{\"ok\":true}");
 	} else if (!strcmp(path, "/stream")) {
-		send_str(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-			     "Connection: close\r\n\r\n");
+		script_stream_head(fd);
 		for (int i = 0; i < 3; i++) {
 			char line[64];
 			snprintf(line, sizeof(line), "{\"n\":%d}\n", i);
-			send_str(fd, line);
+			script_send_str(fd, line);
 			usleep(30000);   /* separate reads on the client side */
 		}
 	} else if (!strcmp(path, "/busy")) {
-		send_str(fd, "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 7\r\n"
-			     "Content-Type: application/json\r\nContent-Length: 15\r\n"
-			     "Connection: close\r\n\r\n{\"kind\":\"Status\"}");
+		script_send_str(fd, "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 7\r\n"
+				"Content-Type: application/json\r\nContent-Length: 15\r\n"
+				"Connection: close\r\n\r\n{\"kind\":\"Status\"}");
 	} else if (!strcmp(path, "/slow")) {
 		usleep(1500000);
-		send_str(fd, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+		script_send_str(fd, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n"
+				"Connection: close\r\n\r\n");
 	} else if (!strcmp(path, "/streamerr")) {
-		send_str(fd, "HTTP/1.1 410 Gone\r\nContent-Type: application/json\r\n"
-			     "Connection: close\r\n\r\n{\"kind\":\"Status\",\"code\":410}\n");
+		script_send_str(fd, "HTTP/1.1 410 Gone\r\nContent-Type: application/json\r\n"
+				"Connection: close\r\n\r\n{\"kind\":\"Status\",\"code\":410}\n");
 	} else {
 		char *resp = xasprintf("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
 				       "Content-Length: %zu\r\nConnection: close\r\n\r\n%s %s",
-				       strlen(method) + 1 + body->len, method, strbuf_str(body));
-		send_str(fd, resp);
+				       strlen(req->method) + 1 + req->body_len, req->method,
+				       req->body);
+		script_send_str(fd, resp);
 		free(resp);
 	}
 }
 
-static void *server_main(void *arg)
+/* Logs "METHOD PATH BODY\n" per request. */
+static bool serve(struct script_server *s, int fd, const struct script_request *req, void *ud)
 {
-	struct server *s = arg;
-	while (!s->stop) {
-		struct pollfd p = {s->lfd, POLLIN, 0};
-		if (poll(&p, 1, 50) <= 0)
-			continue;
-		int fd = accept(s->lfd, NULL, NULL);
-		if (fd < 0)
-			continue;
-		char method[16] = "", path[256] = "", auth[256], host[256];
-		struct strbuf body = STRBUF_INIT;
-		if (read_request(fd, method, path, &body, auth, host) == 0) {
-			pthread_mutex_lock(&s->lock);
-			strbuf_printf(&s->log, "%s %s %s\n", method, path, strbuf_str(&body));
-			snprintf(s->last_auth, sizeof(s->last_auth), "%s", auth);
-			snprintf(s->last_host, sizeof(s->last_host), "%s", host);
-			pthread_mutex_unlock(&s->lock);
-			respond(fd, method, path, &body);
-		}
-		strbuf_free(&body);
-		close(fd);
-	}
-	return NULL;
-}
-
-static struct server *server_start(void)
-{
-	struct server *s = xcalloc(1, sizeof(*s));
-	s->lfd = socket(AF_INET, SOCK_STREAM, 0);
-	int one = 1;
-	setsockopt(s->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	struct sockaddr_in a = {0};
-	a.sin_family = AF_INET;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(s->lfd, (struct sockaddr *)&a, sizeof(a)), 0);
-	assert_int_equal(listen(s->lfd, 8), 0);
-	socklen_t len = sizeof(a);
-	getsockname(s->lfd, (struct sockaddr *)&a, &len);
-	s->port = ntohs(a.sin_port);
-	pthread_mutex_init(&s->lock, NULL);
-	pthread_create(&s->thread, NULL, server_main, s);
-	return s;
-}
-
-static void server_stop(struct server *s)
-{
-	s->stop = true;
-	pthread_join(s->thread, NULL);
-	close(s->lfd);
-	pthread_mutex_destroy(&s->lock);
-	strbuf_free(&s->log);
-	free(s);
-}
-
-static char *server_log(struct server *s)
-{
-	pthread_mutex_lock(&s->lock);
-	char *copy = xstrdup(strbuf_str(&s->log));
-	pthread_mutex_unlock(&s->lock);
-	return copy;
+	struct seen *seen = ud;
+	script_server_logf(s, "%s %s %s\n", req->method, req->path, req->body);
+	snprintf(seen->last_auth, sizeof(seen->last_auth), "%s", req->auth);
+	snprintf(seen->last_host, sizeof(seen->last_host), "%s", req->host);
+	respond(fd, req);
+	return false;
 }
 
 /* ---- client side ---- */
@@ -224,7 +116,8 @@ static void result_clear(struct result *r)
 }
 
 struct fixture {
-	struct server *srv;
+	struct script_server *srv;
+	struct seen seen;
 	struct loop *loop;
 	struct http *http;
 };
@@ -232,7 +125,7 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *f = xcalloc(1, sizeof(*f));
-	f->srv = server_start();
+	f->srv = script_server_start(serve, &f->seen);
 	f->loop = loop_new();
 	f->http = http_new(f->loop);
 	*state = f;
@@ -244,7 +137,7 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 	http_free(f->http);
 	loop_free(f->loop);
-	server_stop(f->srv);
+	script_server_stop(f->srv);
 	free(f);
 	return 0;
 }
@@ -258,7 +151,7 @@ static void run_until(struct loop *loop, const bool *done, long long ms)
 
 static char *url(const struct fixture *f, const char *path)
 {
-	return xasprintf("http://127.0.0.1:%d%s", f->srv->port, path);
+	return script_server_url(f->srv, path);
 }
 
 static struct http_request *start(struct fixture *f, struct http_request_opts *o,
@@ -289,7 +182,7 @@ static void test_buffered_get(void **state)
 	assert_int_equal(res.retry_after, -1);
 	assert_string_equal(res.body, "{\"ok\":true}");
 	assert_null(res.error);
-	assert_string_equal(f->srv->last_auth, "Bearer s3cret");
+	assert_string_equal(f->seen.last_auth, "Bearer s3cret");
 	assert_int_equal(http_active(f->http), 0);
 	result_clear(&res);
 }
@@ -349,7 +242,7 @@ static void test_post_body_and_basic_auth(void **state)
 	run_until(f->loop, &res.done, 5000);
 	assert_int_equal(res.status, 200);
 	assert_string_equal(res.body, "PATCH {\"spec\":{}}");
-	assert_string_equal(f->srv->last_auth, "Basic YWxpY2U6cHc=");
+	assert_string_equal(f->seen.last_auth, "Basic YWxpY2U6cHc=");
 	result_clear(&res);
 }
 
@@ -381,7 +274,7 @@ static void test_read_only_refuses_before_sending(void **state)
 	run_until(f->loop, &res.done, 5000);
 	assert_int_equal(res.status, 200);
 	result_clear(&res);
-	char *log = server_log(f->srv);
+	char *log = script_server_log(f->srv);
 	assert_null(strstr(log, "deployments"));
 	assert_non_null(strstr(log, "POST /apis/authorization.k8s.io/v1/selfsubjectaccessreviews"));
 	free(log);
@@ -437,8 +330,8 @@ static void test_server_name_redirects_connection(void **state)
 	assert_null(res.error);
 	assert_int_equal(res.status, 200);
 	char want[64];
-	snprintf(want, sizeof(want), "127.0.0.1:%d", f->srv->port);
-	assert_string_equal(f->srv->last_host, want);
+	snprintf(want, sizeof(want), "127.0.0.1:%d", script_server_port(f->srv));
+	assert_string_equal(f->seen.last_host, want);
 	result_clear(&res);
 }
 

@@ -9,8 +9,6 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <poll.h>
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,41 +26,15 @@
 #include "sandbox/scenario.h"
 #include "sandbox/server.h"
 #include "sandbox/statedir.h"
+#include "tests/support/script_server.h"
 
 /* ---- the scripted server ---- */
 
-struct script_server {
-	int lfd, port;
-	pthread_t thread;
-	volatile bool stop;
+/* The script's state, kept by serve under the server's lock. */
+struct script {
 	bool aggregated;        /* answer discovery in the aggregated format */
-	pthread_mutex_t lock;
-	struct strbuf log;      /* "PATH\n" per request */
 	int watches;            /* watch requests seen */
-	int held[8];            /* connections left open (a quiet watch) */
-	int nheld;
 };
-
-static void send_str(int fd, const char *s)
-{
-	size_t n = strlen(s);
-	while (n > 0) {
-		ssize_t w = write(fd, s, n);
-		if (w <= 0)
-			return;
-		s += w;
-		n -= (size_t)w;
-	}
-}
-
-static void reply(int fd, int code, const char *ctype, const char *extra, const char *body)
-{
-	char *r = xasprintf("HTTP/1.1 %d X\r\nContent-Type: %s\r\n%sContent-Length: %zu\r\n"
-			    "Connection: close\r\n\r\n%s", code, ctype, extra ? extra : "",
-			    strlen(body), body);
-	send_str(fd, r);
-	free(r);
-}
 
 #define AGG_CT "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList"
 
@@ -99,177 +71,93 @@ static char *event_line(const char *type, const char *name, const char *rv)
 			 type, rv, name, name, name, rv);
 }
 
-static void stream_head(int fd)
-{
-	send_str(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-		     "Connection: close\r\n\r\n");
-}
-
 /* The watch script: see the file comment. Returns true to keep the connection open. */
-static bool serve_watch(struct script_server *s, int fd, int n)
+static bool serve_watch(struct script *s, int fd, int n)
 {
 	char *a, *b;
 	switch (n) {
 	case 1:
-		stream_head(fd);
+		script_stream_head(fd);
 		a = event_line("ADDED", "c", "11");
-		send_str(fd, a);
-		send_str(fd, "{\"type\":\"BOOKMARK\",\"object\":{\"kind\":\"Table\",\"metadata\":"
-			     "{\"resourceVersion\":\"20\"}}}\n");
-		send_str(fd, "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"apiVersion\":"
-			     "\"v1\",\"status\":\"Failure\",\"message\":\"too old resource version: "
-			     "5 (20)\",\"reason\":\"Expired\",\"code\":410}}\n");
+		script_send_str(fd, a);
+		script_send_str(fd, "{\"type\":\"BOOKMARK\",\"object\":{\"kind\":\"Table\",\"metadata\":"
+				"{\"resourceVersion\":\"20\"}}}\n");
+		script_send_str(fd, "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"apiVersion\":"
+				"\"v1\",\"status\":\"Failure\",\"message\":\"too old resource version: "
+				"5 (20)\",\"reason\":\"Expired\",\"code\":410}}\n");
 		free(a);
 		return false;
 	case 2:
-		stream_head(fd);
+		script_stream_head(fd);
 		a = event_line("MODIFIED", "a", "31");
 		b = event_line("DELETED", "b", "32");
-		send_str(fd, a);
-		send_str(fd, b);
+		script_send_str(fd, a);
+		script_send_str(fd, b);
 		free(a);
 		free(b);
 		return false;   /* a clean close after events: reconnect at once */
 	case 3:
-		reply(fd, 429, "application/json", "Retry-After: 1\r\n",
-		      "{\"kind\":\"Status\",\"message\":\"slow down\",\"code\":429}");
+		script_reply(fd, 429, "application/json", "Retry-After: 1\r\n",
+			     "{\"kind\":\"Status\",\"message\":\"slow down\",\"code\":429}");
 		return false;
 	default:
-		stream_head(fd);
+		script_stream_head(fd);
 		(void)s;
 		return true;
 	}
 }
 
-static bool serve(struct script_server *s, int fd, const char *path)
+/* Logs "PATH\n" per request. */
+static bool serve(struct script_server *srv, int fd, const struct script_request *req, void *ud)
 {
+	struct script *s = ud;
+	const char *path = req->path;
+	script_server_logf(srv, "%s\n", path);
 	if (!strcmp(path, "/api"))
-		s->aggregated ? reply(fd, 200, AGG_CT, NULL, agg_core)
-			      : reply(fd, 200, "application/json", NULL,
-				      "{\"kind\":\"APIVersions\",\"versions\":[\"v1\"]}");
+		s->aggregated ? script_reply(fd, 200, AGG_CT, NULL, agg_core)
+			      : script_reply(fd, 200, "application/json", NULL,
+					     "{\"kind\":\"APIVersions\",\"versions\":[\"v1\"]}");
 	else if (!strcmp(path, "/apis"))
-		s->aggregated ? reply(fd, 200, AGG_CT, NULL, agg_apis)
-			      : reply(fd, 200, "application/json", NULL,
-				      "{\"kind\":\"APIGroupList\",\"groups\":[]}");
+		s->aggregated ? script_reply(fd, 200, AGG_CT, NULL, agg_apis)
+			      : script_reply(fd, 200, "application/json", NULL,
+					     "{\"kind\":\"APIGroupList\",\"groups\":[]}");
 	else if (!strcmp(path, "/api/v1"))
-		reply(fd, 200, "application/json", NULL,
-		      "{\"kind\":\"APIResourceList\",\"groupVersion\":\"v1\",\"resources\":["
-		      "{\"name\":\"pods\",\"singularName\":\"pod\",\"namespaced\":true,\"kind\":"
-		      "\"Pod\",\"verbs\":[\"list\"],\"shortNames\":[\"po\"]}]}");
+		script_reply(fd, 200, "application/json", NULL,
+			     "{\"kind\":\"APIResourceList\",\"groupVersion\":\"v1\",\"resources\":["
+			     "{\"name\":\"pods\",\"singularName\":\"pod\",\"namespaced\":true,\"kind\":"
+			     "\"Pod\",\"verbs\":[\"list\"],\"shortNames\":[\"po\"]}]}");
 	else if (!strcmp(path, "/apis/authentication.k8s.io/v1beta1/selfsubjectreviews"))
 		/* A 1.27 server: v1 is not served (404 below), v1beta1 is. */
-		reply(fd, 201, "application/json", NULL,
-		      "{\"kind\":\"SelfSubjectReview\",\"apiVersion\":"
-		      "\"authentication.k8s.io/v1beta1\",\"status\":{\"userInfo\":"
-		      "{\"username\":\"old-user\\u001b[31m\"}}}");
+		script_reply(fd, 201, "application/json", NULL,
+			     "{\"kind\":\"SelfSubjectReview\",\"apiVersion\":"
+			     "\"authentication.k8s.io/v1beta1\",\"status\":{\"userInfo\":"
+			     "{\"username\":\"old-user\\u001b[31m\"}}}");
 	else if (!strcmp(path, "/version"))
-		reply(fd, 200, "application/json", NULL, "{\"major\":\"1\"}");
+		script_reply(fd, 200, "application/json", NULL, "{\"major\":\"1\"}");
 	else if (!strncmp(path, "/api/v1/namespaces/ns1/secrets", 30))
-		reply(fd, 403, "application/json", NULL,
-		      "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
-		      "\"message\":\"secrets is forbidden: User \\\"x\\\" cannot list resource "
-		      "\\\"secrets\\\" in API group \\\"\\\" in the namespace \\\"ns1\\\"\","
-		      "\"reason\":\"Forbidden\",\"code\":403}");
+		script_reply(fd, 403, "application/json", NULL,
+			     "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
+			     "\"message\":\"secrets is forbidden: User \\\"x\\\" cannot list resource "
+			     "\\\"secrets\\\" in API group \\\"\\\" in the namespace \\\"ns1\\\"\","
+			     "\"reason\":\"Forbidden\",\"code\":403}");
 	else if (!strncmp(path, "/api/v1/namespaces/ns1/pods?", 28) && strstr(path, "watch=1"))
 		return serve_watch(s, fd, ++s->watches);
 	else if (!strncmp(path, "/api/v1/namespaces/ns1/pods?", 28)) {
 		char *page = strstr(path, "continue=tok")
 				     ? table_page("10", "", "b", 1)
 				     : table_page("10", "tok", "a", 0);
-		reply(fd, 200, "application/json", NULL, page);
+		script_reply(fd, 200, "application/json", NULL, page);
 		free(page);
 	} else
-		reply(fd, 404, "application/json", NULL, "{}");
+		script_reply(fd, 404, "application/json", NULL, "{}");
 	return false;
-}
-
-/* Reads the rest of a request body: closing with unread bytes would reset the connection
- * before the client reads the answer. */
-static void drain_body(int fd, const char *buf, size_t len)
-{
-	const char *end = strstr(buf, "\r\n\r\n");
-	const char *cl = strstr(buf, "\r\nContent-Length:");   /* as curl spells it */
-	if (!end || !cl || cl > end)
-		return;
-	long want = strtol(cl + 17, NULL, 10) - (long)(len - (size_t)(end + 4 - buf));
-	char tmp[1024];
-	while (want > 0) {
-		ssize_t n = read(fd, tmp, sizeof(tmp));
-		if (n <= 0)
-			return;
-		want -= n;
-	}
-}
-
-static void *script_server_main(void *arg)
-{
-	struct script_server *s = arg;
-	while (!s->stop) {
-		struct pollfd p = {s->lfd, POLLIN, 0};
-		if (poll(&p, 1, 20) <= 0)
-			continue;
-		int fd = accept(s->lfd, NULL, NULL);
-		if (fd < 0)
-			continue;
-		char buf[8192];
-		size_t len = 0;
-		ssize_t n;
-		while (len < sizeof(buf) - 1 && (n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0) {
-			len += (size_t)n;
-			buf[len] = '\0';
-			if (strstr(buf, "\r\n\r\n"))
-				break;
-		}
-		buf[len] = '\0';
-		drain_body(fd, buf, len);
-		char path[2048] = "";
-		sscanf(buf, "%*s %2047s", path);
-		pthread_mutex_lock(&s->lock);
-		strbuf_printf(&s->log, "%s\n", path);
-		bool hold = serve(s, fd, path);
-		pthread_mutex_unlock(&s->lock);
-		if (hold && s->nheld < 8)
-			s->held[s->nheld++] = fd;
-		else
-			close(fd);
-	}
-	for (int i = 0; i < s->nheld; i++)
-		close(s->held[i]);
-	return NULL;
-}
-
-static struct script_server *script_server_start(bool aggregated)
-{
-	struct script_server *s = xcalloc(1, sizeof(*s));
-	s->aggregated = aggregated;
-	s->lfd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in a = {0};
-	a.sin_family = AF_INET;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(s->lfd, (struct sockaddr *)&a, sizeof(a)), 0);
-	assert_int_equal(listen(s->lfd, 16), 0);
-	socklen_t len = sizeof(a);
-	getsockname(s->lfd, (struct sockaddr *)&a, &len);
-	s->port = ntohs(a.sin_port);
-	pthread_mutex_init(&s->lock, NULL);
-	pthread_create(&s->thread, NULL, script_server_main, s);
-	return s;
-}
-
-static void script_server_stop(struct script_server *s)
-{
-	s->stop = true;
-	pthread_join(s->thread, NULL);
-	close(s->lfd);
-	pthread_mutex_destroy(&s->lock);
-	strbuf_free(&s->log);
-	free(s);
 }
 
 /* ---- fixture ---- */
 
 struct fixture {
 	struct script_server *srv;
+	struct script script;
 	struct loop *loop;
 	struct http *http;
 	struct kube_client *kc;
@@ -279,10 +167,11 @@ struct fixture {
 static struct fixture *fixture_new(bool aggregated)
 {
 	struct fixture *f = xcalloc(1, sizeof(*f));
-	f->srv = script_server_start(aggregated);
+	f->script.aggregated = aggregated;
+	f->srv = script_server_start(serve, &f->script);
 	f->loop = loop_new();
 	f->http = http_new(f->loop);
-	f->server_url = xasprintf("http://127.0.0.1:%d", f->srv->port);
+	f->server_url = script_server_url(f->srv, "");
 	struct kube_context ctx;
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.name = (char *)"test";
@@ -350,11 +239,10 @@ static void check_two_pages(struct fixture *f, struct list_result *lr)
 	assert_string_equal(lr->t->rows[1].name, "b");
 	assert_string_equal(lr->t->rows[1].cells[1], "1");
 	assert_string_equal(lr->t->kind, "Pod");
-	pthread_mutex_lock(&f->srv->lock);
-	const char *log = strbuf_str(&f->srv->log);
+	char *log = script_server_log(f->srv);
 	assert_non_null(strstr(log, "/api/v1/namespaces/ns1/pods?includeObject=Metadata&limit=1\n"));
 	assert_non_null(strstr(log, "/api/v1/namespaces/ns1/pods?includeObject=Metadata&limit=1&continue=tok\n"));
-	pthread_mutex_unlock(&f->srv->lock);
+	free(log);
 }
 
 static void test_list_pages_aggregated(void **state)
@@ -481,12 +369,12 @@ static void run_watch_script(bool conditions)
 	struct kube_watch *w = kube_watch_start(f->kc, &o, &cbs, &wl);
 	assert_non_null(w);
 	long long end = loop_now_ms() + 8000;
-	while (loop_now_ms() < end && f->srv->watches < 4)
+	while (loop_now_ms() < end && script_server_read_int(f->srv, &f->script.watches) < 4)
 		loop_run_once(f->loop, 50);
 	/* Let the fourth (quiet) watch connect. */
 	for (int i = 0; i < 10; i++)
 		loop_run_once(f->loop, 20);
-	assert_int_equal(f->srv->watches, 4);
+	assert_int_equal(script_server_read_int(f->srv, &f->script.watches), 4);
 	assert_string_equal(strbuf_str(&wl.events),
 			    "synced 2\n"
 			    "ADDED c uid-c 7\n"
@@ -500,8 +388,7 @@ static void run_watch_script(bool conditions)
 	const struct kube_watch_status *st = kube_watch_status(w);
 	assert_int_equal(st->state, KUBE_WATCH_CONNECTED);
 	assert_string_equal(st->resource_version, "32");
-	pthread_mutex_lock(&f->srv->lock);
-	const char *log = strbuf_str(&f->srv->log);
+	char *log = script_server_log(f->srv);
 	/* The first watch starts at the list's version, later ones where events left off. */
 	assert_non_null(strstr(log, "watch=1&resourceVersion=10&allowWatchBookmarks=true"));
 	assert_non_null(strstr(log, "watch=1&resourceVersion=32&allowWatchBookmarks=true"));
@@ -518,7 +405,7 @@ static void run_watch_script(bool conditions)
 		assert_non_null(strstr(log, "pods?includeObject=Metadata&limit=1\n"));
 		assert_non_null(strstr(log, "includeObject=Metadata&watch=1"));
 	}
-	pthread_mutex_unlock(&f->srv->lock);
+	free(log);
 	kube_watch_stop(w);
 	strbuf_free(&wl.events);
 	fixture_free(f);
@@ -572,11 +459,10 @@ static void test_whoami_falls_back_to_v1beta1(void **state)
 	assert_true(ir.ok);
 	assert_string_equal(ir.value, "old-user^[[31m");   /* sanitised */
 	ident_clear(&ir);
-	pthread_mutex_lock(&f->srv->lock);
-	assert_non_null(strstr(strbuf_str(&f->srv->log),
-			       "/apis/authentication.k8s.io/v1/selfsubjectreviews\n"
-			       "/apis/authentication.k8s.io/v1beta1/selfsubjectreviews\n"));
-	pthread_mutex_unlock(&f->srv->lock);
+	char *log = script_server_log(f->srv);
+	assert_non_null(strstr(log, "/apis/authentication.k8s.io/v1/selfsubjectreviews\n"
+				    "/apis/authentication.k8s.io/v1beta1/selfsubjectreviews\n"));
+	free(log);
 	/* A /version without gitVersion is a failure, not an empty version. */
 	kube_version(f->kc, on_ident, &ir);
 	assert_int_equal(kube_run_until(f->loop, &ir.done, 5000), 0);
