@@ -6,6 +6,7 @@
 
 #include "core/args.h"
 #include "views/apps_cmd.h"
+#include "views/promote_cmd.h"
 #include "views/audit_cmd.h"
 #include "views/console.h"
 #include "views/get.h"
@@ -24,6 +25,12 @@ static const char usage[] =
 	"  rollback APP [HISTORY_ID] [--wait]\n"
 	"                     start an Argo CD sync or rollback (--confirm APP on a\n"
 	"                     protected cluster); with --wait, exit 0 only if it succeeds\n"
+	"  board [-o table|json]\n"
+	"                     services x environments: the version running in each\n"
+	"  promote SERVICE --from ENV --to ENV [--dry-run] [--yes|--confirm APP] [--wait]\n"
+	"  promote --revert SHA [--yes|--confirm APP] [--wait]\n"
+	"                     promote through the GitOps repository (plan, commit, push,\n"
+	"                     sync), or revert a promotion\n"
 	"  audit verify [FILE] | audit log [-o table|json] [FILE]\n"
 	"                     check or print the audit log of every action\n"
 	"  version            print opsdeck's version\n"
@@ -60,6 +67,8 @@ int main(int argc, char **argv)
 	} else if (nrest > 0 && (!strcmp(rest[0], "apps") || !strcmp(rest[0], "sync") ||
 				 !strcmp(rest[0], "rollback"))) {
 		rc = apps_command(&g, rest[0], nrest - 1, rest + 1);
+	} else if (nrest > 0 && (!strcmp(rest[0], "promote") || !strcmp(rest[0], "board"))) {
+		rc = promote_command(&g, rest[0], nrest - 1, rest + 1);
 	} else if (nrest > 0 && strcmp(rest[0], "audit") == 0) {
 		rc = audit_command(&g, nrest - 1, rest + 1);
 	} else if (nrest > 0) {

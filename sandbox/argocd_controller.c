@@ -8,8 +8,10 @@
 #include "core/xalloc.h"
 #include "sandbox/argocd_internal.h"
 #include "sandbox/controller_internal.h"
+#include "sandbox/gitrepo.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define ARGOCD_OPERATION_SECONDS 2
@@ -21,6 +23,54 @@ struct argocd_step {
 	json_t *app;              /* the copy being changed */
 	char now[32];
 };
+
+/* Adds sha -> image to the app's revision-images annotation; true when it was new. */
+static bool argocd_remember_image(json_t *app, const char *sha, const char *image)
+{
+	json_t *ann = sbx_argocd_at(app, "metadata.annotations");
+	const char *text = json_string_value(json_object_get(ann, ARGOCD_REVISION_IMAGES));
+	json_t *map = text ? json_loads(text, 0, NULL) : NULL;
+	if (!json_is_object(ann) || (map && !json_is_object(map))) {
+		json_decref(map);
+		return false;
+	}
+	if (!map)
+		map = json_object();
+	const char *had = json_string_value(json_object_get(map, sha));
+	bool added = !had || strcmp(had, image);
+	if (added) {
+		json_object_set_new(map, sha, json_string(image));
+		char *dump = json_dumps(map, JSON_COMPACT | JSON_SORT_KEYS);
+		json_object_set_new(ann, ARGOCD_REVISION_IMAGES, json_string(dump));
+		free(dump);
+	}
+	json_decref(map);
+	return added;
+}
+
+/* Argo CD's look at Git (a refresh, a push it heard of, the end of a sync): what the app
+ * wants is the image its file holds at the branch head, and the head is its revision. */
+static bool argocd_git_look(struct argocd_step *s)
+{
+	char head[41], image[512];
+	if (!gitrepo_serving() || !gitrepo_head(head) ||
+	    !sbx_argocd_revision_image(s->app, head, image, sizeof image))
+		return false;
+	json_t *ann = sbx_argocd_at(s->app, "metadata.annotations");
+	json_t *sync = sbx_argocd_at(s->app, "status.sync");
+	const char *git = json_string_value(json_object_get(ann, ARGOCD_GIT_IMAGE));
+	const char *rev = sbx_argocd_str(sync, "revision");
+	bool changed = false;
+	if (json_is_object(ann) && (!git || strcmp(git, image))) {
+		json_object_set_new(ann, ARGOCD_GIT_IMAGE, json_string(image));
+		changed = true;
+	}
+	if (json_is_object(sync) && (!rev || strcmp(rev, head))) {
+		json_object_set_new(sync, "revision", json_string(head));
+		changed = true;
+	}
+	return argocd_remember_image(s->app, head, image) || changed;
+}
 
 static void argocd_event(struct argocd_step *s, const char *type, const char *reason,
 			 const char *message)
@@ -193,6 +243,8 @@ static void argocd_finish(struct argocd_step *s, json_t *opst)
 	bool resolved = sbx_argocd_resolve_revision(s->app, requested, sha);
 	char *failure = argocd_failure(s->app, requested, resolved);
 	bool have_image = !failure && sbx_argocd_revision_image(s->app, sha, image, sizeof image);
+	if (have_image && !dry_run)
+		argocd_remember_image(s->app, sha, image);
 	json_t *results = failure ? json_array()
 				  : argocd_sync_results(s, filter, have_image ? image : NULL, dry_run);
 	json_object_set_new(opst, "phase", json_string(failure ? "Failed" : "Succeeded"));
@@ -280,6 +332,7 @@ static bool argocd_operate(struct argocd_step *s, bool *changed)
 		return true;
 	argocd_finish(s, opst);
 	*changed = true;
+	argocd_git_look(s);
 	sbx_argocd_reconcile(s->v, s->app);
 	return false;
 }
@@ -294,7 +347,10 @@ static bool argocd_idle(const json_t *app)
 	       !(phase && !strcmp(phase, "Terminating"));
 }
 
-static bool argocd_app_step(struct argocd_view *v, struct objstore_cluster *cl, const json_t *app)
+/* git_moved: the branch head is not the one the last pass saw (a push: Argo CD's Git
+ * webhook makes every app of the repository look at once). */
+static bool argocd_app_step(struct argocd_view *v, struct objstore_cluster *cl, const json_t *app,
+			    bool git_moved)
 {
 	if (argocd_idle(app))
 		return false;
@@ -306,7 +362,10 @@ static bool argocd_app_step(struct argocd_view *v, struct objstore_cluster *cl, 
 		json_t *status = json_object_get(s.app, "status");
 		if (json_is_object(status))
 			json_object_set_new(status, "reconciledAt", json_string(s.now));
+		argocd_git_look(&s);
 		changed = true;
+	} else if (git_moved) {
+		changed = argocd_git_look(&s);
 	}
 	changed = sbx_argocd_reconcile(v, s.app) || changed;
 	bool waiting = argocd_operate(&s, &changed);
@@ -321,12 +380,34 @@ static bool argocd_app_step(struct argocd_view *v, struct objstore_cluster *cl, 
 	return waiting;
 }
 
+/* What the last pass saw, so that a pass over a repository that serves Git can be skipped
+ * when neither the clusters nor the branch moved: the controller asks every tick then. */
+static struct {
+	const struct objstore *st;
+	uint64_t rv;
+	char head[41];
+	bool busy;
+} argocd_seen;
+
+static uint64_t argocd_rv_sum(const struct objstore *st)
+{
+	uint64_t rv = 0;
+	for (size_t i = 0; i < st->nclusters; i++)
+		rv += st->clusters[i].rv;
+	return rv;
+}
+
 bool sbx_argocd_controller_tick(struct objstore *st)
 {
 	struct objstore_cluster *cl = sbx_argocd_plane(st);
 	const struct resource *res = sbx_argocd_apps(cl);
 	if (!res)
 		return false;
+	char head[41] = "";
+	bool serving = gitrepo_serving() && gitrepo_head(head);
+	bool moved = serving && (argocd_seen.st != st || strcmp(head, argocd_seen.head));
+	if (serving && !moved && !argocd_seen.busy && argocd_rv_sum(st) == argocd_seen.rv)
+		return true;
 	/* a snapshot: the writes below replace entries of the map being walked */
 	json_t *apps = json_array();
 	const char *key;
@@ -338,8 +419,13 @@ bool sbx_argocd_controller_tick(struct objstore *st)
 	bool waiting = false;
 	size_t i;
 	json_array_foreach(apps, i, app)
-		waiting = argocd_app_step(&v, cl, app) || waiting;
+		waiting = argocd_app_step(&v, cl, app, moved) || waiting;
 	sbx_argocd_view_free(&v);
 	json_decref(apps);
-	return waiting;
+	argocd_seen.st = st;
+	argocd_seen.rv = argocd_rv_sum(st);
+	snprintf(argocd_seen.head, sizeof argocd_seen.head, "%s", head);
+	argocd_seen.busy = waiting;
+	/* serving Git: ask again next tick, a push changes nothing the controller sees */
+	return waiting || serving;
 }

@@ -2,6 +2,7 @@
  * revisions and the images they carry, sync windows (cron schedules), and the error
  * body every Argo CD call fails with. */
 #include "sandbox/argocd_internal.h"
+#include "sandbox/gitrepo.h"
 
 #include "core/xalloc.h"
 
@@ -112,6 +113,14 @@ static const char *argocd_history_sha(const json_t *app, const char *prefix)
 
 bool sbx_argocd_resolve_revision(const json_t *app, const char *revision, char out[41])
 {
+	/* the GitOps repository, when the sandbox serves one, knows every commit */
+	const char *branch = sbx_argocd_str(app, "spec.source.targetRevision");
+	if (gitrepo_serving()) {
+		bool is_head = !revision || !*revision || !strcmp(revision, "HEAD") ||
+			       (branch && !strcmp(revision, branch));
+		if (gitrepo_resolve(is_head ? "" : revision, out))
+			return true;
+	}
 	const char *head = sbx_argocd_str(app, "status.sync.revision");
 	const char *target = sbx_argocd_str(app, "spec.source.targetRevision");
 	const char *found = NULL;
@@ -137,8 +146,25 @@ bool sbx_argocd_resolve_revision(const json_t *app, const char *revision, char o
 	return ok;
 }
 
+/* The image a commit of the served repository deploys: the Git image's repository with
+ * the tag the app's file holds there. */
+static bool argocd_repo_image(const json_t *app, const char *sha, char *buf, size_t len)
+{
+	const char *git = sbx_argocd_annotation(app, ARGOCD_GIT_IMAGE);
+	const char *dir = sbx_argocd_str(app, "spec.source.path");
+	char tag[128];
+	if (!git || !dir || !sha || !gitrepo_serving() || !gitrepo_tag_at(sha, dir, tag, sizeof tag))
+		return false;
+	const char *colon = strrchr(git, ':');
+	int n = colon && !strchr(colon, '/') ? (int)(colon - git) : (int)strlen(git);
+	snprintf(buf, len, "%.*s:%s", n, git, tag);
+	return true;
+}
+
 bool sbx_argocd_revision_image(const json_t *app, const char *sha, char *buf, size_t len)
 {
+	if (argocd_repo_image(app, sha, buf, len))
+		return true;
 	const char *head = sbx_argocd_str(app, "status.sync.revision");
 	const char *git = sbx_argocd_annotation(app, ARGOCD_GIT_IMAGE);
 	json_t *map = argocd_revision_map(app);

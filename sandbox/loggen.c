@@ -233,11 +233,27 @@ static const char *const java_oom[] = {
 	"\tat com.acme.orders.Application.main(Application.java:31)",
 };
 
+/* An instance that dies within seconds of starting (a bad release in a crash loop)
+ * fails at startup: these errors, then the last frames of its crash. */
+static const char *const startup_failure[] = {
+	"starting (config /etc/app/config.yaml)",
+	"connecting to postgres at db:5432 (pool 10)",
+	"ERROR migration 0042_price_index failed: pq: column \"price_cents\" does not exist",
+	"ERROR startup aborted: schema is at version 41, this release needs 42",
+};
+#define STARTUP_FAILURE_LINES 8   /* instances that wrote no more lines died at startup */
+#define CRASH_TAIL 2              /* crash frames that end even the shortest instance */
+
 /* The crash block ending a previous instance, or NULL when idx is before it. */
 static const char *crash_line(const struct loggen_stream *s, uint64_t idx)
 {
 	if (!s->previous || s->max_lines == 0)
 		return NULL;
+	if (s->max_lines <= STARTUP_FAILURE_LINES && s->max_lines > CRASH_TAIL &&
+	    idx < s->max_lines - CRASH_TAIL) {
+		uint64_t n = COUNT(startup_failure), end = s->max_lines - CRASH_TAIL;
+		return idx + n >= end ? startup_failure[idx + n - end] : NULL;
+	}
 	bool go = stream_seed(s) % 2 == 0;
 	const char *const *block = go ? go_panic : java_oom;
 	uint64_t n = go ? COUNT(go_panic) : COUNT(java_oom);

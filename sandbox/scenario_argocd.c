@@ -10,6 +10,9 @@
 #include "sandbox/scenario_model.h"
 
 #define ARGOCD_NS "argocd"
+#define HISTORY_LEN 9             /* deploys recorded: one short of the ten Argo CD keeps */
+#define RELEASE_GAP (8 * 86400L)  /* about one release a week and a bit: months of history */
+#define ENV_LAG (30 * 3600L)      /* a release reaches the next environment a day later */
 
 static size_t control_plane(const struct sc_model *m)
 {
@@ -135,6 +138,10 @@ struct app_facts {
 	int history_id;
 	bool out_of_sync;
 	long synced_ago;
+	int nhistory;             /* deploys recorded, newest first in the arrays below */
+	char *version[HISTORY_LEN];
+	long ago[HISTORY_LEN];    /* seconds before the scenario clock */
+	long head_ago;            /* when Git's head for the app was committed */
 };
 
 static json_t *app_resources(const struct sc_model *m, const struct app_facts *a)
@@ -192,15 +199,11 @@ static json_t *sync_result_resources(json_t *resources)
 static json_t *app_history(const struct sc_gen *g, const struct app_facts *a)
 {
 	json_t *h = json_array();
-	for (int k = 2; k >= 0; k--) {
+	for (int k = a->nhistory - 1; k >= 0; k--) {
 		char sha[41], started[21], deployed[21];
-		if (k == 0)
-			memcpy(sha, a->revision, sizeof(sha));
-		else
-			git_sha(a->name, a->history_id - k, sha);
-		long ago = a->synced_ago + (long)k * 3 * 86400;
-		sc_time(g, ago + 4, started);
-		sc_time(g, ago, deployed);
+		git_sha(a->name, a->history_id - k, sha);
+		sc_time(g, a->ago[k] + 4, started);
+		sc_time(g, a->ago[k], deployed);
 		json_array_append_new(h, json_pack("{s:s, s:s, s:i, s:s, s:O}", "deployStartedAt",
 						   started, "deployedAt", deployed, "id",
 						   a->history_id - k, "revision", sha, "source",
@@ -258,43 +261,113 @@ static json_t *app_status(const struct sc_gen *g, const struct app_facts *a, siz
 	return status;
 }
 
-/* The release k before version ("4.0.1", 2 -> "3.9.9"): its numbers read as digits of
- * one count, so that every history entry has its own image. */
-static char *older_version(const char *version, int k)
+/* Steps back (sc_prev_version) from the first environment's version to version, or -1:
+ * release r of a service is the same build in every environment. */
+static int release_offset(const struct sc_service *s, const char *version)
 {
-	int a, b, c;
-	if (sscanf(version, "%d.%d.%d", &a, &b, &c) != 3)
-		return xstrdup(version);
-	long n = (long)a * 100 + (long)(b > 9 ? 9 : b) * 10 + (c > 9 ? 9 : c) - k;
-	if (n < 0 || b > 9 || c > 9)
-		return c >= k ? xasprintf("%d.%d.%d", a, b, c - k) : xstrdup(version);
-	return xasprintf("%ld.%ld.%ld", n / 100, n / 10 % 10, n % 10);
+	char *v = xstrdup(s->versions[0]);
+	int n = -1;
+	for (int i = 0; i < 80 && n < 0; i++) {
+		if (!strcmp(v, version))
+			n = i;
+		char *prev = sc_prev_version(v);
+		free(v);
+		v = prev;
+	}
+	free(v);
+	return n;
 }
 
-/* {"sha": image} for the head, the synced revision and the older history entries, as
- * a JSON string (annotations are strings). */
+/* Seconds before the history's end at which release r (0: the newest) of service svc
+ * reached environment env: releases about RELEASE_GAP apart, each environment ENV_LAG
+ * after the one before it, and the newest release in the last environment a few hours
+ * before the end. */
+static long deploy_ago(const struct sc_model *m, const char *svc, int r, size_t env)
+{
+	char key[160];
+	snprintf(key, sizeof(key), "%s#%d", svc, r);
+	long jitter = r ? (long)(sc_hash(key) % (2 * 86400)) : 0;
+	snprintf(key, sizeof(key), "%s@%zu", svc, env);
+	long lag = (long)env * ENV_LAG + (long)(sc_hash(key) % (4 * 3600));
+	long max_lag = (long)(m->nenvs ? m->nenvs - 1 : 0) * ENV_LAG + 4 * 3600;
+	return max_lag + 3 * 3600 + (long)r * RELEASE_GAP + jitter - lag;
+}
+
+/* Seconds from the scenario clock back to the end of the recorded history. */
+static long history_shift(const struct sc_gen *g)
+{
+	time_t until = g->m->gitops_until;
+	return until > 0 && until < g->now ? (long)(g->now - until) : 0;
+}
+
+/* The deploys Argo CD recorded for the app, newest first: the versions before the one it
+ * runs, each at its release's time; an incident's deploy is the recent one. */
+static void app_timeline(const struct sc_gen *g, struct app_facts *a)
+{
+	const struct sc_model *m = g->m;
+	const struct sc_service *s = &m->services[a->svc];
+	const char *current = s->versions[a->env];
+	int off = release_offset(s, current);
+	if (off < 0)
+		off = (int)a->env;
+	long shift = history_shift(g);
+	a->nhistory = HISTORY_LEN;
+	a->version[0] = xstrdup(current);
+	for (int k = 1; k < HISTORY_LEN; k++)
+		a->version[k] = sc_prev_version(a->version[k - 1]);
+	for (int k = 0; k < HISTORY_LEN; k++)
+		a->ago[k] = shift + deploy_ago(m, s->name, off + k, a->env);
+	if (sc_incident_for(m, a->svc, a->env))
+		a->ago[0] = shift + sc_age(a->name, 25 * 60, 3 * 3600);
+	a->synced_ago = a->ago[0];
+	a->head_ago = a->ago[0];
+	const struct sc_drift *drift = sc_drift_for(m, a->svc, a->env);
+	if (drift) {
+		int r = release_offset(s, drift->git_version);
+		long ago = shift + deploy_ago(m, s->name, r < 0 ? 0 : r, a->env);
+		a->head_ago = ago < a->ago[0] ? ago : shift + (a->ago[0] - shift) / 2;
+	}
+}
+
+static void app_timeline_free(struct app_facts *a)
+{
+	for (int k = 0; k < a->nhistory; k++)
+		free(a->version[k]);
+}
+
+/* {"sha": image} for the head and every recorded deploy, as a JSON string (annotations
+ * are strings). */
 static json_t *revision_images(const struct sc_gen *g, const struct app_facts *a,
 			       const struct sc_drift *drift)
 {
 	const struct sc_model *m = g->m;
 	const struct sc_service *s = &m->services[a->svc];
-	const char *version = s->versions[a->env];
 	json_t *map = json_object();
-	for (int k = 2; k >= 0; k--) {
+	for (int k = a->nhistory - 1; k >= 0; k--) {
 		char sha[41];
 		git_sha(a->name, a->history_id - k, sha);
-		char *v = older_version(version, k);
 		json_object_set_new(map, sha, json_sprintf("%s/%s/%s:%s", m->registry, a->tenant,
-							   s->name, v));
-		free(v);
+							   s->name, a->version[k]));
 	}
 	json_object_set_new(map, a->head, json_sprintf("%s/%s/%s:%s", m->registry, a->tenant,
-						       s->name, drift ? drift->git_version : version));
+						       s->name, drift ? drift->git_version : a->version[0]));
 	char *text = json_dumps(map, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(map);
 	json_t *out = json_string(text);
 	free(text);
 	return out;
+}
+
+/* What the sandbox's GitOps repository needs to replay the app's deploys as commits:
+ * the environment promotions come from, and when Git's head for the app was committed. */
+static void gitops_annotations(const struct sc_gen *g, const struct app_facts *a, json_t *ann)
+{
+	const struct sc_model *m = g->m;
+	json_object_set_new(ann, "sandbox.opsdeck.dev/promoted-from",
+			    json_string(a->env ? m->envs[a->env - 1].name : "ci"));
+	char when[21];
+	sc_time(g, a->head_ago, when);
+	json_object_set_new(ann, "sandbox.opsdeck.dev/git-committed-at", json_string(when));
 }
 
 /* One app whose syncs always fail (an admission webhook refuses it): the last service
@@ -319,8 +392,8 @@ static void gen_app(struct sc_gen *g, size_t ci, size_t svc, size_t env)
 			      .tenant = m->tenants[s->tenant_idx].name,
 			      .health = inc ? "Degraded" : "Healthy",
 			      .out_of_sync = sc_drift_for(m, svc, env) != NULL};
-	a.history_id = 10 + (int)(sc_hash(name) % 40);
-	a.synced_ago = inc ? sc_age(name, 25 * 60, 3 * 3600) : sc_age(name, 3600, 12 * 86400);
+	a.history_id = 10 + HISTORY_LEN + (int)(sc_hash(name) % 40);
+	app_timeline(g, &a);
 	git_sha(name, a.history_id, a.revision);
 	memcpy(a.head, a.revision, sizeof(a.head));
 	const struct sc_drift *drift = sc_drift_for(m, svc, env);
@@ -340,6 +413,7 @@ static void gen_app(struct sc_gen *g, size_t ci, size_t svc, size_t env)
 				"sandbox.opsdeck.dev/revision-images", revision_images(g, &a, drift));
 	if (sync_fails(m, svc, env))
 		json_object_set_new(ann, "sandbox.opsdeck.dev/sync-fails", json_string("true"));
+	gitops_annotations(g, &a, ann);
 	json_object_set_new(md, "annotations", ann);
 	size_t dest_ci = m->envs[env].cluster_idx;
 	json_t *sync = json_pack("{s:[s]}", "syncOptions", "CreateNamespace=true");
@@ -353,6 +427,7 @@ static void gen_app(struct sc_gen *g, size_t ci, size_t svc, size_t env)
 				"kind", "Application", "metadata", md, "spec", spec, "status",
 				app_status(g, &a, dest_ci)));
 	json_decref(a.source);
+	app_timeline_free(&a);
 	free(path);
 	free(ns);
 	free(name);

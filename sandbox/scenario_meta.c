@@ -165,6 +165,22 @@ const struct sc_drift *sc_drift_for(const struct sc_model *m, size_t svc, size_t
 	return NULL;
 }
 
+char *sc_bad_images(const struct sc_model *m, size_t svc)
+{
+	const struct sc_service *s = &m->services[svc];
+	char *out = NULL;
+	for (size_t i = 0; i < m->nbad_versions; i++) {
+		if (m->bad_versions[i].service_idx != svc)
+			continue;
+		char *next = xasprintf("%s%s%s/%s/%s:%s", out ? out : "", out ? "," : "", m->registry,
+				       m->tenants[s->tenant_idx].name, s->name,
+				       m->bad_versions[i].version);
+		free(out);
+		out = next;
+	}
+	return out;
+}
+
 char *sc_namespace_name(const struct sc_model *m, size_t svc, size_t env)
 {
 	return xasprintf("%s-%s", m->tenants[m->services[svc].tenant_idx].name, m->envs[env].name);

@@ -73,6 +73,12 @@ struct sc_drift {
 	char *git_version;        /* what Git says; the cluster runs the versions[] one */
 };
 
+/* A release of a service whose pods crash-loop wherever it runs (for failed promotions). */
+struct sc_bad_version {
+	size_t service_idx;
+	char *version;
+};
+
 struct sc_model {
 	struct sc_cluster_def *clusters;
 	size_t nclusters;
@@ -91,6 +97,11 @@ struct sc_model {
 	char *gitops_repo;
 	char *gitops_path;        /* pattern with {env} and {service} */
 	char *gitops_revision;
+	time_t gitops_until;      /* gitops.history_until: when the recorded deploys end
+				   * (fixed, so the repository's shas are the same every
+				   * start); 0: the scenario clock */
+	struct sc_bad_version *bad_versions;
+	size_t nbad_versions;
 	char *registry;
 };
 
@@ -186,6 +197,8 @@ int sc_load_crds(struct sc_gen *g, const char *dir, char *err, size_t errlen);
 /* Shared facts about a service in an environment, used by several generators. */
 const struct sc_incident *sc_incident_for(const struct sc_model *m, size_t svc, size_t env);
 const struct sc_drift *sc_drift_for(const struct sc_model *m, size_t svc, size_t env);
+/* The images of service svc that crash-loop, comma-separated (a new string), or NULL. */
+char *sc_bad_images(const struct sc_model *m, size_t svc);
 /* "<tenant>-<env>" into a new string. */
 char *sc_namespace_name(const struct sc_model *m, size_t svc, size_t env);
 /* Node name i (0-based) of cluster ci; out holds 64 bytes. */

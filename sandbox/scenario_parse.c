@@ -8,6 +8,7 @@
 
 #include "core/xalloc.h"
 #include "core/yaml.h"
+#include "sandbox/objstore.h"
 #include "sandbox/scenario_model.h"
 
 struct parser {
@@ -368,6 +369,53 @@ static void parse_hostile(struct parser *p, json_t *root, struct sc_model *m)
 	m->hostile_env = (long)e;
 }
 
+/* bad_versions[]: {service, version}; the version must not run anywhere yet, so that a
+ * promotion can bring it (and its crash loop) in. */
+static void parse_bad_versions(struct parser *p, json_t *root, struct sc_model *m)
+{
+	json_t *list = get_list(p, root, "bad_versions", "", false);
+	m->bad_versions = xcalloc(json_array_size(list) + 1, sizeof(*m->bad_versions));
+	size_t i;
+	json_t *o;
+	json_array_foreach(list, i, o) {
+		char where[64];
+		snprintf(where, sizeof(where), "bad_versions[%zu]", i);
+		if (!check_mapping(p, o, where))
+			return;
+		char *name = get_str(p, o, "service", where, true);
+		char *version = get_str(p, o, "version", where, true);
+		long si = name ? find_service(m, name) : -1;
+		if (name && si < 0)
+			parse_fail(p, "%s.service: no service named \"%s\"", where, name);
+		for (size_t e = 0; si >= 0 && version && e < m->nenvs; e++)
+			if (!strcmp(m->services[si].versions[e], version))
+				parse_fail(p, "%s.version: %s already runs in %s", where, version,
+					   m->envs[e].name);
+		free(name);
+		if (si < 0 || !version) {
+			free(version);
+			continue;
+		}
+		struct sc_bad_version *b = &m->bad_versions[m->nbad_versions++];
+		b->service_idx = (size_t)si;
+		b->version = version;
+	}
+}
+
+/* gitops.history_until: an RFC 3339 UTC time, or absent. */
+static void parse_history_until(struct parser *p, json_t *g, struct sc_model *m)
+{
+	char *until = get_str(p, g, "history_until", "gitops", false);
+	if (!until)
+		return;
+	m->gitops_until = objstore_parse_time(until);
+	if (m->gitops_until <= 0) {
+		parse_fail(p, "gitops.history_until: expected a time like 2026-11-20T16:00:00Z");
+		m->gitops_until = 0;
+	}
+	free(until);
+}
+
 static void parse_root(struct parser *p, json_t *root, struct sc_model *m)
 {
 	parse_clusters(p, root, m);
@@ -379,12 +427,14 @@ static void parse_root(struct parser *p, json_t *root, struct sc_model *m)
 		m->gitops_repo = get_str(p, g, "repo", "gitops", true);
 		m->gitops_path = get_str(p, g, "path", "gitops", true);
 		m->gitops_revision = get_str(p, g, "revision", "gitops", true);
+		parse_history_until(p, g, m);
 	}
 	m->registry = get_str(p, root, "registry", "(top level)", true);
 	parse_tenants(p, root, m);
 	parse_incidents(p, root, m);
 	parse_drift(p, root, m);
 	parse_hostile(p, root, m);
+	parse_bad_versions(p, root, m);
 }
 
 int sc_model_parse(const char *path, struct sc_model *m, char *err, size_t errlen)
@@ -456,6 +506,9 @@ void sc_model_free(struct sc_model *m)
 	for (size_t i = 0; i < m->ndrifts; i++)
 		free(m->drifts[i].git_version);
 	free(m->drifts);
+	for (size_t i = 0; i < m->nbad_versions; i++)
+		free(m->bad_versions[i].version);
+	free(m->bad_versions);
 	free(m->gitops_repo);
 	free(m->gitops_path);
 	free(m->gitops_revision);

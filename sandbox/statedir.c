@@ -5,6 +5,7 @@
 #include "core/strbuf.h"
 #include "core/xalloc.h"
 #include "sandbox/argocd.h"
+#include "sandbox/gitrepo.h"
 
 #include <errno.h>
 #include <openssl/evp.h>
@@ -12,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <pthread.h>
+#include <unistd.h>
 
 static char *statedir_b64(const char *text)
 {
@@ -78,6 +81,34 @@ static int statedir_put(const char *dir, const char *name, const char *text, cha
 	return rc;
 }
 
+/* The gitops section's repo line now names the sandbox's own repository (when made). */
+static void statedir_gitops_repo(struct strbuf *sb, const char *dir)
+{
+	char *abs = realpath(dir, NULL);
+	char *repo = xasprintf("%s/%s", abs ? abs : dir, GITREPO_NAME);
+	free(abs);
+	const char *text = strbuf_str(sb);
+	const char *line = !strncmp(text, "gitops:\n", 8) ? text : strstr(text, "\ngitops:\n");
+	if (line && *line == '\n')
+		line++;
+	/* the section's own indented lines only: another section's repo is not ours */
+	while (line && access(repo, F_OK) == 0) {
+		line = strchr(line, '\n');
+		if (!line || strncmp(++line, "  ", 2))
+			break;
+		if (strncmp(line, "  repo:", 7))
+			continue;
+		size_t len = strcspn(line, "\n");
+		char *out = xasprintf("%.*s  repo: file://%s%s", (int)(line - text), text, repo,
+				      line + len);
+		strbuf_reset(sb);
+		strbuf_puts(sb, out);
+		free(out);
+		break;
+	}
+	free(repo);
+}
+
 static char *statedir_platform(const char *dir, const struct server *srv,
 			       const struct scenario *sc)
 {
@@ -89,6 +120,7 @@ static char *statedir_platform(const char *dir, const struct server *srv,
 		strbuf_puts(&sb, srv->base_url);
 	}
 	strbuf_puts(&sb, p);
+	statedir_gitops_repo(&sb, dir);
 	/* the Argo CD API this sandbox serves, unless the scenario names another */
 	if (!strstr(strbuf_str(&sb), "\nargocd:") && strncmp(strbuf_str(&sb), "argocd:", 7)) {
 		if (sb.len && sb.buf[sb.len - 1] != '\n')
@@ -106,6 +138,15 @@ static char *statedir_platform(const char *dir, const struct server *srv,
 int statedir_write(const char *dir, const struct server *srv, const struct scenario *sc,
 		   char *err, size_t errlen)
 {
+	/* the GitOps repository first: platform.yaml names it, and the Applications'
+	 * revisions become its commits (the controller runs meanwhile, hence the lock) */
+	struct objstore *st = (struct objstore *)&srv->store;
+	pthread_mutex_lock(&st->lock);
+	int grc = gitrepo_create_from_store(dir, st, err, errlen);
+	pthread_cond_broadcast(&st->changed);
+	pthread_mutex_unlock(&st->lock);
+	if (grc)
+		return -1;
 	char *kubeconfig = statedir_kubeconfig(srv, sc);
 	char *platform = statedir_platform(dir, srv, sc);
 	char *ready = xstrdup(srv->base_url);
