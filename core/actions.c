@@ -78,7 +78,11 @@ enum action_verdict action_gate_check(const struct action_gate *g, const struct 
 		snprintf(why, whylen, "replicas must be 0 or more");
 		return ACTION_REFUSED;
 	}
-	return context_flag(g, ctx, true) ? ACTION_CONFIRM_TYPED : ACTION_CONFIRM;
+	if (nonempty(a->refused)) {
+		snprintf(why, whylen, "%s", a->refused);
+		return ACTION_REFUSED;
+	}
+	return context_flag(g, ctx, true) || a->typed ? ACTION_CONFIRM_TYPED : ACTION_CONFIRM;
 }
 
 bool action_confirmation_ok(enum action_verdict v, const struct action *a, const char *input)

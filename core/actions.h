@@ -23,7 +23,8 @@
 	X(HARD_REFRESH, "hard-refresh", "Hard refresh", "Hard refreshed")        \
 	X(TERMINATE, "terminate", "Terminate the operation of",                  \
 	  "Terminated the operation of")                                         \
-	X(PROMOTE, "promote", "Promote", "Promoted")
+	X(PROMOTE, "promote", "Promote", "Promoted")                             \
+	X(REVERT, "revert", "Revert", "Reverted")
 
 enum action_kind {
 #define ACTION_ENUM(id, name, verb, past) ACTION_##id,
@@ -48,6 +49,10 @@ struct action {
 	const char *detail;      /* ACTION_PROMOTE: "to prd" etc. (optional, borrowed) */
 	const char *parameters;  /* the options as a JSON object text for the audit log
 				  * ({"prune":true,"revision":"abc"}, {"id":14}), or NULL */
+	bool typed;              /* the target's own protection (platform.yaml "typed")
+				  * asks for its name whatever config.yaml says */
+	const char *refused;     /* non-NULL: refused for this reason (platform.yaml
+				  * "readonly", a frozen environment), whatever else says */
 };
 
 enum action_verdict {

@@ -63,7 +63,8 @@ enum request_flag {
 	REQUEST(ROLLBACK, "rollback", REQ_ACTION | REQ_FOOTER, "Roll the application back to a history entry") \
 	REQUEST(APP_REFRESH, "app-refresh", REQ_ACTION, "Refresh the application from Git") \
 	REQUEST(APP_HARD_REFRESH, "app-hard-refresh", REQ_ACTION, "Hard refresh (regenerate manifests)") \
-	REQUEST(TERMINATE, "terminate", REQ_ACTION, "Terminate the running operation")
+	REQUEST(TERMINATE, "terminate", REQ_ACTION, "Terminate the running operation") \
+	REQUEST(PROMOTE, "promote", REQ_ACTION | REQ_FOOTER, "Promote the service (the plan first, then confirm)")
 
 #define REQUEST_ENUM_(id, name, flags, help) REQ_##id,
 enum request {

@@ -163,6 +163,35 @@ static void board_draw(struct view *v, WINDOW *win, bool full)
 	table_widget_draw(bv->table, win, bv->rows, full);
 }
 
+/* p on a service: the plan for its first step that differs, from the earliest healthy
+ * environment whose version the next one does not run (uat -> pre when dev, sit and uat
+ * run 0.9.14 and pre 0.9.12). */
+static unsigned board_promote(struct board_view *bv)
+{
+	struct console *c = bv->view->console;
+	const struct store_row *row = rowview_selected_row(bv->rows);
+	const struct board_row *br = row ? board_find(bv->board, row->r.name) : NULL;
+	if (!br) {
+		console_flash(c, CHROME_FLASH_INFO, "nothing selected");
+		return VIEW_CHROME;
+	}
+	for (size_t e = 0; e + 1 < bv->board->nenvs; e++) {
+		const struct board_cell *a = &br->cells[e], *b = &br->cells[e + 1];
+		if (a->state != BOARD_OK || !a->version || !b->app ||
+		    (b->version && !strcmp(a->version, b->version)))
+			continue;
+		char envs[160];
+		snprintf(envs, sizeof envs, "%s %s", bv->board->envs[e], bv->board->envs[e + 1]);
+		struct view_args args = {.name = br->service, .text = envs};
+		console_push(c, &promote_view_ops, &args);
+		return VIEW_SAME;
+	}
+	console_flash(c, CHROME_FLASH_INFO, "%s: every environment runs what the one before it "
+		      "runs (or is not healthy): :promote %s FROM TO to choose", br->service,
+		      br->service);
+	return VIEW_CHROME;
+}
+
 static unsigned board_request(struct view *v, enum request req, int key)
 {
 	(void)key;
@@ -174,6 +203,8 @@ static unsigned board_request(struct view *v, enum request req, int key)
 		rowview_set_filter(bv->rows, "", NULL, 0);
 		return VIEW_FULL | VIEW_CHROME;
 	}
+	if (req == REQ_PROMOTE)
+		return board_promote(bv);
 	if (req != REQ_ENTER)
 		return VIEW_UNHANDLED;
 	const struct store_row *row = rowview_selected_row(bv->rows);

@@ -21,6 +21,7 @@ enum { CONSOLE_JOB_THREADS = 2, CONSOLE_HELP_ITEMS = 64 };
 /* ---- helpers for views ------------------------------------------------------------ */
 
 struct session *console_session(struct console *c) { return c->session; }
+struct jobs *console_jobs(struct console *c) { return c->jobs; }
 struct loop *console_loop(struct console *c) { return c->loop; }
 const struct keymap *console_keymap(const struct console *c) { return c->keymap; }
 const struct action_gate *console_gate(const struct console *c) { return &c->gate; }

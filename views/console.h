@@ -26,6 +26,8 @@ int console_run(const struct global_opts *g);
 /* ---- for views ------------------------------------------------------------------ */
 
 struct session *console_session(struct console *c);
+/* Worker threads for blocking work (libgit2): results come back on the loop. */
+struct jobs *console_jobs(struct console *c);
 struct loop *console_loop(struct console *c);
 const struct keymap *console_keymap(const struct console *c);
 const struct action_gate *console_gate(const struct console *c);

@@ -268,6 +268,16 @@ static bool run_view_command(struct console *c, const struct view_entry *e, char
 	struct view_args a = {.title = e->command};
 	if (e->ops == &apps_view_ops && n > 1)
 		a.text = words[1];   /* :apps payments → filtered */
+	char envs[160];
+	if (e->ops == &promote_view_ops) {
+		if (n != 4) {
+			console_flash(c, CHROME_FLASH_ERROR, "usage: :promote SERVICE FROM TO");
+			return false;
+		}
+		snprintf(envs, sizeof envs, "%s %s", words[2], words[3]);
+		a.name = words[1];
+		a.text = envs;
+	}
 	if (e->ops == &help_view_ops) {
 		struct view *top = console_top(c);
 		const char *section = top && top->ops->keymap_section

@@ -49,7 +49,8 @@ static void put_commands(struct strbuf *sb)
 	const struct view_entry *views = view_registry(&n);
 	for (size_t i = 0; i < n; i++) {
 		char names[64];
-		snprintf(names, sizeof names, ":%s (%s)", views[i].command, views[i].aliases);
+		snprintf(names, sizeof names, *views[i].aliases ? ":%s (%s)" : ":%s%s",
+			 views[i].command, views[i].aliases);
 		strbuf_printf(sb, "  %-22s %s\n", names, views[i].help);
 	}
 	strbuf_puts(sb, "  :ctx NAME              Switch to context NAME\n"

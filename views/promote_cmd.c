@@ -3,6 +3,8 @@
  * environment board, for scripts. Same gate and audit log as the console. */
 #include "views/promote_cmd.h"
 
+#include "views/promote_text.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -232,36 +234,12 @@ static int parse_args(int argc, char **argv, struct promote_args *o)
 
 /* ---- the plan, printed ---------------------------------------------------------------- */
 
-static const char *or_unknown(const char *s)
-{
-	return s && *s ? s : "?";
-}
-
 static void print_plan(const struct promote_plan *pl)
 {
-	printf("Promote %s from %s to %s\n", pl->service, pl->from_env, pl->to_env);
-	printf("  %-8s %-24s running %-12s git %s\n", pl->from_env, pl->from_app,
-	       or_unknown(pl->from_version), or_unknown(pl->git_from_tag));
-	printf("  %-8s %-24s running %-12s git %s -> %s\n", pl->to_env, pl->to_app,
-	       or_unknown(pl->to_version), or_unknown(pl->git_to_tag), pl->tag);
-	printf("  file     %s\n", pl->file);
-	printf("  target   %s, protection %s\n", or_unknown(pl->to_cluster),
-	       platform_protection_name(pl->protection));
-	printf("\nGates:\n");
-	for (int i = 0; i < PROMOTE_GATE_COUNT; i++)
-		printf("  [%s] %s: %s\n", pl->gates[i].ok ? "ok" : "!!", pl->gates[i].name,
-		       pl->gates[i].detail);
-	printf("\nCommits to %s (newest first):\n", pl->from_env);
-	for (size_t i = 0; i < pl->ncommits; i++) {
-		char when[32];
-		time_t t = (time_t)pl->commits[i].time;
-		struct tm tm;
-		gmtime_r(&t, &tm);
-		strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
-		printf("  %.7s %s %s (%s)\n", pl->commits[i].sha, when, pl->commits[i].subject,
-		       pl->commits[i].author);
-	}
-	printf("\nDiff:\n%s", *pl->diff ? pl->diff : "  (none: the file already has that tag)\n");
+	struct strbuf sb = STRBUF_INIT;
+	promote_text_plan(&sb, pl);
+	fputs(strbuf_str(&sb), stdout);
+	strbuf_free(&sb);
 	fflush(stdout);
 }
 

@@ -95,6 +95,8 @@ struct view {
 	     "Argo CD applications: sync, health, operations, live") \
 	VIEW(BOARD, board_view_ops, "board", "envs environments", \
 	     "Services x environments: the version running in each, drift marked") \
+	VIEW(PROMOTE, promote_view_ops, "promote", "", \
+	     "Plan and land a promotion: :promote SERVICE FROM TO") \
 	VIEW(HELP, help_view_ops, "help", "?", "The keys of the current view and the commands")
 
 #define VIEW_OPS_DECLARE_(id, ops, cmd, aliases, help) extern const struct view_ops ops;

@@ -163,6 +163,17 @@ static void test_sentences(void **state)
 	s.detail = NULL;
 	assert_sentence(action_describe_question(&s),
 			"Terminate the operation of application cart-prd in argocd on ops?");
+	/* the target's own protection: typed, or refused, whatever config.yaml says */
+	struct action_gate g;
+	action_gate_init(&g, NULL, false);
+	char why[128];
+	s.kind = ACTION_PROMOTE;
+	assert_int_equal(action_gate_check(&g, &s, why, sizeof why), ACTION_CONFIRM);
+	s.typed = true;
+	assert_int_equal(action_gate_check(&g, &s, why, sizeof why), ACTION_CONFIRM_TYPED);
+	s.refused = "prd is frozen until Mon 08:00 UTC";
+	assert_int_equal(action_gate_check(&g, &s, why, sizeof why), ACTION_REFUSED);
+	assert_string_equal(why, "prd is frozen until Mon 08:00 UTC");
 }
 
 struct audit_log {

@@ -51,7 +51,7 @@ static void test_action_flags_only_on_mutations(void **state)
 	(void)state;
 	const enum request actions[] = {REQ_RESTART, REQ_SCALE, REQ_DELETE, REQ_ROLLOUT_UNDO,
 					REQ_SYNC, REQ_ROLLBACK, REQ_APP_REFRESH,
-					REQ_APP_HARD_REFRESH, REQ_TERMINATE};
+					REQ_APP_HARD_REFRESH, REQ_TERMINATE, REQ_PROMOTE};
 	const size_t nactions = sizeof actions / sizeof actions[0];
 	int counted = 0;
 	for (int r = 0; r < REQ_COUNT; r++) {

@@ -1,0 +1,59 @@
+#!/bin/sh
+# A promotion in the console, as a release manager does it: the board, p on a service,
+# the plan (versions, gates, commits, diff), p and y to land it, followed until the app
+# runs the new version Healthy; b and y revert it. The GitOps repository and the audit
+# log tell the same story.
+. "$(dirname "$0")/../lib/sandbox.sh"
+. "$(dirname "$0")/lib.sh"
+
+E2E_COLS=120
+E2E_ROWS=45
+e2e_init
+E2E_ENV="OPSDECK_PLATFORM=$SANDBOX_STATE/platform.yaml GIT_AUTHOR_NAME=Release-Manager GIT_AUTHOR_EMAIL=rm@example.com"
+e2e_start
+e2e_ok "the console starts" e2e_ready
+e2e_command board
+e2e_expect_line ":board" 2 'SERVICE +TENANT +DEV'
+e2e_keys /
+e2e_type gateway
+e2e_keys Enter
+e2e_ok "/gateway: its row" e2e_wait_line 3 '^ gateway '
+e2e_keys p
+e2e_expect "p: the plan from uat to pre" "Promote gateway from uat to pre"
+e2e_expect "...its gates" "[ok] source Synced and Healthy"
+e2e_expect "...the commits to uat" "Commits to uat"
+e2e_expect "...the diff of the target file" "+++ b/envs/pre/gateway/kustomization.yaml"
+e2e_expect "...and how to go on" "Press p (or Enter) to promote"
+before=$(git --git-dir="$SANDBOX_STATE/gitops.git" rev-list --count main)
+e2e_keys p
+e2e_expect "p asks to confirm" "Promote application gateway-pre"
+e2e_keys y
+e2e_ok "...it lands: the app runs the new version, Healthy" e2e_wait_for "Landed: gateway-pre runs 0.9.14, Synced and Healthy" 60
+after=$(git --git-dir="$SANDBOX_STATE/gitops.git" rev-list --count main)
+if [ "$after" -eq $((before + 1)) ]; then ok "...one new commit in the GitOps repository"; else
+	not_ok "...one new commit in the GitOps repository ($before -> $after)"; fi
+msg=$(git --git-dir="$SANDBOX_STATE/gitops.git" log -1 --format='%an|%B' main)
+case $msg in
+*"Release-Manager|gateway: promote 0.9.14 from uat to pre"*"Promoted-From: uat"*"Promoted-To: pre"*)
+	ok "...by the operator, with the trailers" ;;
+*) not_ok "...by the operator, with the trailers"; printf '%s\n' "$msg" | diag ;;
+esac
+check "...git fsck is clean" git --git-dir="$SANDBOX_STATE/gitops.git" fsck --strict
+image=$(e2e_kubectl --context prod get deploy gateway -n storefront-pre -o jsonpath='{.spec.template.spec.containers[0].image}')
+case $image in *:0.9.14) ok "...the deployment runs 0.9.14" ;; *) not_ok "...the deployment runs 0.9.14 ($image)" ;; esac
+
+e2e_keys b
+e2e_expect "b asks to confirm the revert" "Revert application gateway-pre"
+e2e_keys y
+e2e_ok "...it reverts: back on 0.9.12, Healthy" e2e_wait_for "Landed: gateway-pre runs 0.9.12, Synced and Healthy" 60
+e2e_stop
+audit() {
+	env XDG_STATE_HOME="$E2E_HOME/state" "$OPSDECK" audit verify
+}
+e2e_ok "opsdeck audit verify holds" audit
+n=$(grep -c '"action":"promote"' "$E2E_HOME/state/opsdeck/audit.jsonl" 2>/dev/null)
+if [ "${n:-0}" -eq 2 ]; then ok "...the promotion's intent and result are recorded"; else
+	not_ok "...the promotion's intent and result are recorded (${n:-0})"; fi
+n=$(grep -c '"action":"revert"' "$E2E_HOME/state/opsdeck/audit.jsonl" 2>/dev/null)
+if [ "${n:-0}" -eq 2 ]; then ok "...and the revert's"; else not_ok "...and the revert's (${n:-0})"; fi
+tap_done
