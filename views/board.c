@@ -2,6 +2,7 @@
  * promotion order, each cell the version running there with a sync/health mark and the
  * age of the last deploy, drift marked; live from the Argo CD stream. Enter opens the
  * service's apps. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -116,7 +117,6 @@ static enum theme_element cell_style(void *ud, const struct rowview *rows, size_
 
 static bool board_open(struct view *v, const struct view_args *a, char *err, size_t errlen)
 {
-	(void)a;
 	struct board_view *bv = v->priv;
 	bv->view = v;
 	bv->ac = console_argocd(v->console, err, errlen);
@@ -129,6 +129,8 @@ static bool board_open(struct view *v, const struct view_args *a, char *err, siz
 	bv->table = table_widget_new();
 	table_widget_set_style(bv->table, cell_style, bv);
 	table_widget_set_empty_text(bv->table, "Loading applications...");
+	if (a->text && *a->text)
+		rowview_set_filter(bv->rows, a->text, NULL, 0); /* a tenant's services */
 	static const struct argocd_watch_callbacks cbs = {on_synced, on_event, on_state};
 	bv->watch = argocd_watch_apps(bv->ac, &cbs, bv);
 	return true;
@@ -225,6 +227,17 @@ static unsigned board_filter(struct view *v, const char *text)
 	return VIEW_FULL | VIEW_CHROME;
 }
 
+static void board_status(const struct view *v, char *buf, size_t len)
+{
+	const struct board_view *bv = v->priv;
+	const char *filter = rowview_filter(bv->rows);
+	size_t shown = rowview_count(bv->rows), total = store_count(bv->cells);
+	if (*filter)
+		snprintf(buf, len, "/%s  %zu/%zu", filter, shown, total);
+	else
+		snprintf(buf, len, "%zu", total);
+}
+
 static const char *board_title(const struct view *v)
 {
 	(void)v;
@@ -238,6 +251,7 @@ const struct view_ops board_view_ops = {
 	.close = board_close,
 	.keymap_section = board_section,
 	.title = board_title,
+	.status = board_status,
 	.draw = board_draw,
 	.request = board_request,
 	.filter = board_filter,

@@ -220,6 +220,11 @@ const struct platform *console_platform(const struct console *c)
 	return c->platform;
 }
 
+void console_platform_derive(struct console *c, const json_t *apps)
+{
+	platform_derive(c->platform, apps);
+}
+
 const char *const *console_favourites(struct console *c, size_t *n)
 {
 	return config_favourites(c->config, c->context, n);

@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <jansson.h>
+
 #include "core/actions.h"
 #include "core/args.h"
 #include "core/loop.h"
@@ -83,6 +85,8 @@ void console_confirm(struct console *c, const struct action *a,
 /* The platform model (platform.yaml; empty when there is none). */
 struct platform;
 const struct platform *console_platform(const struct console *c);
+/* Fills what platform.yaml left out from an Argo CD application list (platform_derive). */
+void console_platform_derive(struct console *c, const json_t *apps);
 
 /* The Argo CD client (made on first use from platform.yaml, ARGOCD_* or the argocd CLI's
  * config, else core mode on the current context), or NULL with err when a present

@@ -93,7 +93,11 @@ struct view {
 	     "The namespaces of the current cluster; Enter switches to one") \
 	VIEW(APPS, apps_view_ops, "apps", "argocd argo", \
 	     "Argo CD applications: sync, health, operations, live") \
-	VIEW(BOARD, board_view_ops, "board", "envs environments", \
+	VIEW(TENANTS, tenants_view_ops, "tenants", "tenant teams", \
+	     "The tenants: their services, projects and namespaces; Enter: their board") \
+	VIEW(ENVIRONMENTS, environments_view_ops, "environments", "env envs", \
+	     "The environments in promotion order: cluster, protection, freeze") \
+	VIEW(BOARD, board_view_ops, "board", "", \
 	     "Services x environments: the version running in each, drift marked") \
 	VIEW(PROMOTE, promote_view_ops, "promote", "", \
 	     "Plan and land a promotion: :promote SERVICE FROM TO") \

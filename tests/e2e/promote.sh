@@ -12,6 +12,18 @@ e2e_init
 E2E_ENV="OPSDECK_PLATFORM=$SANDBOX_STATE/platform.yaml GIT_AUTHOR_NAME=Release-Manager GIT_AUTHOR_EMAIL=rm@example.com"
 e2e_start
 e2e_ok "the console starts" e2e_ready
+# the platform model: tenants, environments in promotion order, a tenant's board
+e2e_command tenants
+e2e_expect_line ":tenants" 2 'NAME +SERVICES +PROJECTS'
+e2e_ok "...the three tenants" e2e_wait_line 5 '^ storefront +5 '
+e2e_command environments
+e2e_expect_line ":environments: in promotion order" 3 '^ 1 +dev +nonprod'
+e2e_ok "...prd last, with its freeze windows" e2e_wait_line 7 '^ 5 +prd +prod .*(has windows|frozen)'
+e2e_keys Escape
+e2e_keys j j
+e2e_keys Enter
+e2e_ok "Enter on storefront: its services on the board" e2e_wait_line 1 'board +/storefront'
+e2e_keys Escape Escape Escape
 e2e_command board
 e2e_expect_line ":board" 2 'SERVICE +TENANT +DEV'
 e2e_keys /
