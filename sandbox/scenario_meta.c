@@ -165,12 +165,12 @@ const struct sc_drift *sc_drift_for(const struct sc_model *m, size_t svc, size_t
 	return NULL;
 }
 
-char *sc_bad_images(const struct sc_model *m, size_t svc)
+char *sc_bad_images(const struct sc_model *m, size_t svc, size_t env)
 {
 	const struct sc_service *s = &m->services[svc];
 	char *out = NULL;
 	for (size_t i = 0; i < m->nbad_versions; i++) {
-		if (m->bad_versions[i].service_idx != svc)
+		if (m->bad_versions[i].service_idx != svc || !m->bad_versions[i].in_env[env])
 			continue;
 		char *next = xasprintf("%s%s%s/%s/%s:%s", out ? out : "", out ? "," : "", m->registry,
 				       m->tenants[s->tenant_idx].name, s->name,

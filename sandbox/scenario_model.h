@@ -73,10 +73,12 @@ struct sc_drift {
 	char *git_version;        /* what Git says; the cluster runs the versions[] one */
 };
 
-/* A release of a service whose pods crash-loop wherever it runs (for failed promotions). */
+/* A release of a service whose pods crash-loop in some environments (for failed
+ * promotions): one that passes the early ones and breaks on production config. */
 struct sc_bad_version {
 	size_t service_idx;
 	char *version;
+	bool *in_env;             /* per environment (nenvs): the release crashes there */
 };
 
 struct sc_model {
@@ -197,8 +199,9 @@ int sc_load_crds(struct sc_gen *g, const char *dir, char *err, size_t errlen);
 /* Shared facts about a service in an environment, used by several generators. */
 const struct sc_incident *sc_incident_for(const struct sc_model *m, size_t svc, size_t env);
 const struct sc_drift *sc_drift_for(const struct sc_model *m, size_t svc, size_t env);
-/* The images of service svc that crash-loop, comma-separated (a new string), or NULL. */
-char *sc_bad_images(const struct sc_model *m, size_t svc);
+/* The images of service svc that crash-loop in environment env, comma-separated (a new
+ * string), or NULL. */
+char *sc_bad_images(const struct sc_model *m, size_t svc, size_t env);
 /* "<tenant>-<env>" into a new string. */
 char *sc_namespace_name(const struct sc_model *m, size_t svc, size_t env);
 /* Node name i (0-based) of cluster ci; out holds 64 bytes. */

@@ -369,8 +369,35 @@ static void parse_hostile(struct parser *p, json_t *root, struct sc_model *m)
 	m->hostile_env = (long)e;
 }
 
-/* bad_versions[]: {service, version}; the version must not run anywhere yet, so that a
- * promotion can bring it (and its crash loop) in. */
+/* bad_versions[i].environments: the names it crashes in, into in_env; absent: all. */
+static bool *parse_bad_envs(struct parser *p, json_t *o, const char *where,
+			    const struct sc_model *m)
+{
+	bool *in_env = xcalloc(m->nenvs + 1, sizeof(*in_env));
+	size_t n;
+	char **names = get_str_list(p, o, "environments", where, &n);
+	if (!json_object_get(o, "environments")) {
+		for (size_t e = 0; e < m->nenvs; e++)
+			in_env[e] = true;
+		return in_env;
+	}
+	if (names && n == 0)
+		parse_fail(p, "%s.environments: expected at least one environment", where);
+	for (size_t i = 0; i < n; i++) {
+		long e = find_env(m, names[i]);
+		if (e < 0)
+			parse_fail(p, "%s.environments[%zu]: no environment named \"%s\"", where, i,
+				   names[i]);
+		else
+			in_env[e] = true;
+		free(names[i]);
+	}
+	free(names);
+	return in_env;
+}
+
+/* bad_versions[]: {service, version, environments (optional: all)}; the version must not
+ * run yet where it crashes, so that a promotion brings it (and its crash loop) in. */
 static void parse_bad_versions(struct parser *p, json_t *root, struct sc_model *m)
 {
 	json_t *list = get_list(p, root, "bad_versions", "", false);
@@ -384,21 +411,25 @@ static void parse_bad_versions(struct parser *p, json_t *root, struct sc_model *
 			return;
 		char *name = get_str(p, o, "service", where, true);
 		char *version = get_str(p, o, "version", where, true);
+		bool *in_env = parse_bad_envs(p, o, where, m);
 		long si = name ? find_service(m, name) : -1;
 		if (name && si < 0)
 			parse_fail(p, "%s.service: no service named \"%s\"", where, name);
-		for (size_t e = 0; si >= 0 && version && e < m->nenvs; e++)
-			if (!strcmp(m->services[si].versions[e], version))
-				parse_fail(p, "%s.version: %s already runs in %s", where, version,
-					   m->envs[e].name);
+		char **runs = si >= 0 && version ? m->services[si].versions : NULL;
+		for (size_t e = 0; runs && runs[e] && e < m->nenvs; e++)
+			if (in_env[e] && !strcmp(runs[e], version))
+				parse_fail(p, "%s.version: %s already runs in %s, where it crashes", where,
+					   version, m->envs[e].name);
 		free(name);
 		if (si < 0 || !version) {
 			free(version);
+			free(in_env);
 			continue;
 		}
 		struct sc_bad_version *b = &m->bad_versions[m->nbad_versions++];
 		b->service_idx = (size_t)si;
 		b->version = version;
+		b->in_env = in_env;
 	}
 }
 
@@ -506,8 +537,10 @@ void sc_model_free(struct sc_model *m)
 	for (size_t i = 0; i < m->ndrifts; i++)
 		free(m->drifts[i].git_version);
 	free(m->drifts);
-	for (size_t i = 0; i < m->nbad_versions; i++)
+	for (size_t i = 0; i < m->nbad_versions; i++) {
 		free(m->bad_versions[i].version);
+		free(m->bad_versions[i].in_env);
+	}
 	free(m->bad_versions);
 	free(m->gitops_repo);
 	free(m->gitops_path);

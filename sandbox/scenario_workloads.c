@@ -61,9 +61,10 @@ static json_t *pod_template(const struct sc_model *m, size_t svc, size_t env, co
 	json_t *ann = json_pack("{s:s, s:s}", "sandbox.opsdeck.dev/log-style",
 				is_hostile(m, svc, env) ? "hostile" : s->log_style,
 				"sandbox.opsdeck.dev/log-interval-ms", interval);
-	/* the releases that crash wherever they run: the sandbox's kubelet reads this off
-	 * the pod, so a promotion of one really crash-loops */
-	char *bad = sc_bad_images(m, svc);
+	/* the releases that crash in this environment: the sandbox's kubelet reads this off
+	 * the pod, so a promotion of one here really crash-loops (and the same release
+	 * runs fine where the scenario does not list the environment) */
+	char *bad = sc_bad_images(m, svc, env);
 	if (bad)
 		json_object_set_new(ann, "sandbox.opsdeck.dev/bad-images", json_string(bad));
 	free(bad);

@@ -2,7 +2,8 @@
 # The sandbox's GitOps repository with the real git CLI: its history (months of dated
 # promotions with trailers), files that say what runs where, the same shas every start;
 # a pushed tag synced through the Argo CD API changes the Deployment and brings new pods;
-# the scenario's bad release crash-loops and a revert brings the old one back; a push to
+# the scenario's bad release runs in uat but crash-loops in pre, and a revert brings the
+# old one back; a push to
 # an automated environment is picked up without a sync; git fsck stays clean.
 . "$(dirname "$0")/../lib/sandbox.sh"
 
@@ -67,7 +68,8 @@ check "each file holds the version the scenario runs there (cart pre: Git's drif
 	grep -q 'newTag: \"2.14.0\"' '$T/clone/envs/dev/payments-api/kustomization.yaml' &&
 	grep -q 'newTag: \"4.0.1\"' '$T/clone/envs/pre/cart/kustomization.yaml' &&
 	test \"\$(image prod storefront-pre cart)\" = registry.example.com/storefront/cart:3.9.8 &&
-	grep -q 'newTag: \"2.6.3\"' '$T/clone/envs/uat/catalog/kustomization.yaml'"
+	grep -q 'newTag: \"2.6.4\"' '$T/clone/envs/uat/catalog/kustomization.yaml' &&
+	grep -q 'newTag: \"2.6.3\"' '$T/clone/envs/pre/catalog/kustomization.yaml'"
 check "every app's file tag is its Git image; Synced apps run it" sh -c "
 	admin '$A/applications' | py '
 import subprocess
@@ -127,31 +129,38 @@ check "logs from a pod of the new version" sh -c "
 	p=\$(kubectl --context nonprod -n storefront-uat get pods -l app.kubernetes.io/name=cart -o 'jsonpath={range .items[?(@.spec.containers[0].image==\"registry.example.com/storefront/cart:4.0.2\")]}{.metadata.name}{\"\\n\"}{end}' | head -n 1) &&
 	test -n \"\$p\" && sleep 2 && kubectl --context nonprod -n storefront-uat logs \"\$p\" --tail=3 | grep -q ."
 
-# the bad release: it crash-loops; reverting brings the old one back
-check "push the bad catalog release to uat and sync" sh -c "
-	bump envs/uat/catalog 2.4.0 'catalog: promote 2.4.0 to uat' && sync catalog-uat >/dev/null"
+# the bad release: catalog 2.6.4 runs in uat but crash-loops on pre's production config;
+# reverting brings the old one back
+eventually 15 "catalog 2.6.4 runs ready in uat" sh -c "
+	kubectl --context nonprod -n storefront-uat get pods -l app.kubernetes.io/name=catalog \
+		-o 'jsonpath={range .items[*]}{.spec.containers[0].image} {.status.containerStatuses[0].ready}{\"\\n\"}{end}' |
+	grep -c 'catalog:2.6.4 true' | grep -qx 2"
+check "push the bad catalog release to pre and sync" sh -c "
+	bump envs/pre/catalog 2.6.4 'catalog: promote 2.6.4 to pre' && sync catalog-pre >/dev/null"
 BAD=$(git -C "$R" rev-parse main)
-eventually 15 "catalog 2.4.0 pods are in CrashLoopBackOff" sh -c "
-	kubectl --context nonprod -n storefront-uat get pods -l app.kubernetes.io/name=catalog \
+eventually 15 "catalog 2.6.4 pods in pre are in CrashLoopBackOff" sh -c "
+	kubectl --context prod -n storefront-pre get pods -l app.kubernetes.io/name=catalog \
 		-o 'jsonpath={range .items[*]}{.spec.containers[0].image} {.status.containerStatuses[0].state.waiting.reason}{\"\\n\"}{end}' |
-	grep -q 'catalog:2.4.0 CrashLoopBackOff'"
+	grep -q 'catalog:2.6.4 CrashLoopBackOff'"
 eventually 30 "their restarts climb" sh -c "
-	kubectl --context nonprod -n storefront-uat get pods -l app.kubernetes.io/name=catalog \
+	kubectl --context prod -n storefront-pre get pods -l app.kubernetes.io/name=catalog \
 		-o 'jsonpath={range .items[*]}{.spec.containers[0].image} {.status.containerStatuses[0].restartCount}{\"\\n\"}{end}' |
-	grep -Eq 'catalog:2.4.0 [1-9]'"
+	grep -Eq 'catalog:2.6.4 [1-9]'"
 check "the crashed instance logged errors" sh -c "
-	p=\$(kubectl --context nonprod -n storefront-uat get pods -l app.kubernetes.io/name=catalog -o 'jsonpath={range .items[?(@.spec.containers[0].image==\"registry.example.com/storefront/catalog:2.4.0\")]}{.metadata.name}{\"\\n\"}{end}' | head -n 1) &&
-	kubectl --context nonprod -n storefront-uat logs \"\$p\" --previous | grep -q '^ERROR'"
-eventually 10 "Argo CD sees catalog-uat unhealthy at the bad commit" sh -c "
-	app catalog-uat | py '
+	p=\$(kubectl --context prod -n storefront-pre get pods -l app.kubernetes.io/name=catalog -o 'jsonpath={range .items[?(@.spec.containers[0].image==\"registry.example.com/storefront/catalog:2.6.4\")]}{.metadata.name}{\"\\n\"}{end}' | head -n 1) &&
+	kubectl --context prod -n storefront-pre logs \"\$p\" --previous | grep -q '^ERROR'"
+eventually 10 "Argo CD sees catalog-pre unhealthy at the bad commit" sh -c "
+	app catalog-pre | py '
 s = d[\"status\"]
 assert s[\"history\"][-1][\"revision\"] == \"$BAD\" and s[\"health\"][\"status\"] != \"Healthy\", s[\"health\"]'"
+check "...while catalog-uat, on the same release, stays Healthy" sh -c "
+	app catalog-uat | py 'assert d[\"status\"][\"health\"][\"status\"] == \"Healthy\", d[\"status\"][\"health\"]'"
 check "revert, push and sync" sh -c "
 	cd '$T/clone' && git pull -q --ff-only origin main && git revert --no-edit HEAD >/dev/null &&
-	git push -q origin HEAD:main && sync catalog-uat >/dev/null"
-eventually 10 "catalog-uat back on 2.6.3, Synced" sh -c "
-	test \"\$(image nonprod storefront-uat catalog)\" = registry.example.com/storefront/catalog:2.6.3 &&
-	app catalog-uat | py 'assert d[\"status\"][\"sync\"][\"status\"] == \"Synced\"'"
+	git push -q origin HEAD:main && sync catalog-pre >/dev/null"
+eventually 10 "catalog-pre back on 2.6.3, Synced" sh -c "
+	test \"\$(image prod storefront-pre catalog)\" = registry.example.com/storefront/catalog:2.6.3 &&
+	app catalog-pre | py 'assert d[\"status\"][\"sync\"][\"status\"] == \"Synced\"'"
 
 # an automated environment follows a push without being asked
 check "push auth 6.1.1 to dev (automated)" bump envs/dev/auth 6.1.1 "auth: promote 6.1.1 to dev"
@@ -161,7 +170,7 @@ eventually 15 "auto-sync rolls auth-dev to it" sh -c "
 check "git fsck on the bare repository is clean" git -C "$R" fsck --strict
 check "the log tells the story: 3 pushed commits and the revert" sh -c "
 	git -C '$R' log --format=%s -4 | grep -qx 'auth: promote 6.1.1 to dev' &&
-	git -C '$R' log --format=%s -4 | grep -q '^Revert \"catalog: promote 2.4.0 to uat\"\$'"
+	git -C '$R' log --format=%s -4 | grep -q '^Revert \"catalog: promote 2.6.4 to pre\"\$'"
 
 rm -rf "$T"
 sandbox_stop

@@ -147,20 +147,21 @@ expect_rc 1 "promote catalog dev -> sit is blocked by the source gate" \
 	"$OPSDECK" promote catalog --from dev --to sit --yes
 check "...which the plan shows" grep -q '\[!!\] source Synced and Healthy' "$S/out"
 check "...git log unchanged" same_count "$n3"
-HEALTHY_BAD=$("$OPSDECK" board -o json | python3 -c "
-import json,sys; b=json.load(sys.stdin); c=[r for r in b if r['service']=='catalog'][0]['environments']
-print(' '.join(e for e,v in c.items() if v['version']=='2.4.0' and v['state']=='ok'))")
-if [ -z "$HEALTHY_BAD" ]; then
-	skip "promote the bad release and see it degrade: the sandbox's catalog 2.4.0 crash-loops everywhere, so no environment runs it Synced and Healthy to promote it from"
-else
-	set -- $HEALTHY_BAD
-	to=$(python3 -c "o=['dev','sit','uat','pre','prd']; print(o[o.index('$1')+1])")
-	expect_rc 1 "promote the bad release $1 -> $to --yes --wait: Degraded (exit 1)" \
-		"$OPSDECK" promote catalog --from "$1" --to "$to" --yes --wait --timeout 60
-	check "...and prints the way back" grep -q 'opsdeck promote --revert' "$S/out"
-	BAD=$(git --git-dir="$R" rev-parse main)
-	expect_rc 0 "...--revert brings it back Healthy" "$OPSDECK" promote --revert "$BAD" --yes --wait
-fi
+# the release that breaks on production config: catalog 2.6.4 is Synced and Healthy in uat
+# (so the gates pass) and crash-loops once it reaches pre
+check "catalog 2.6.4 runs Synced and Healthy in uat" sh -c "
+	'$OPSDECK' board -o json | python3 -c \"
+import json,sys; b=json.load(sys.stdin); c=[r for r in b if r['service']=='catalog'][0]['environments']['uat']
+assert c['version']=='2.6.4' and c['state']=='ok', c\""
+n4=$(count)
+expect_rc 1 "promote the bad release uat -> pre --yes --wait: Degraded (exit 1)" \
+	"$OPSDECK" promote catalog --from uat --to pre --yes --wait --timeout 60
+check "...and prints the way back" grep -q 'opsdeck promote --revert' "$S/out"
+check "...one new commit" same_count $((n4 + 1))
+check "...pre runs the bad release" test "$(image prod storefront-pre catalog)" = registry.example.com/storefront/catalog:2.6.4
+BAD=$(git --git-dir="$R" rev-parse main)
+expect_rc 0 "...--revert brings it back Healthy" "$OPSDECK" promote --revert "$BAD" --yes --wait
+check "...on the old image" test "$(image prod storefront-pre catalog)" = registry.example.com/storefront/catalog:2.6.3
 
 # the audit log tells the same story as git log
 expect_rc 0 "opsdeck audit verify holds" "$OPSDECK" audit verify

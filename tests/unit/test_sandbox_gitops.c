@@ -448,22 +448,37 @@ static void test_push_reaches_an_automated_app(void **state)
 					       "status.operationState.operation.initiatedBy.automated")));
 }
 
+/* The pod template's bad-images annotation of catalog in namespace ns ("" when absent). */
+static const char *catalog_bad_images(const char *cluster, const char *ns)
+{
+	json_t *ann = sbx_argocd_at(deployment(cluster, ns, "catalog"),
+				    "spec.template.metadata.annotations");
+	const char *v = json_string_value(json_object_get(ann, "sandbox.opsdeck.dev/bad-images"));
+	return v ? v : "";
+}
+
 static void test_bad_release_crash_loops(void **state)
 {
 	(void)state;
-	const char *bad = "registry.example.com/storefront/catalog:2.4.0";
+	const char *bad = "registry.example.com/storefront/catalog:2.6.4";
+	const char *broken = "registry.example.com/storefront/catalog:2.4.0";
 	ticks(2);
-	/* the scenario marks the release on the pod template, for the kubelet to read */
-	json_t *ann = sbx_argocd_at(deployment("nonprod", "storefront-uat", "catalog"),
-				    "spec.template.metadata.annotations");
-	assert_string_equal(json_string_value(json_object_get(ann, "sandbox.opsdeck.dev/bad-images")),
-			    bad);
-	push_tag("envs/uat/catalog", "2.4.0");
-	sync_app("catalog-uat");
+	/* the scenario marks the releases that crash in each environment on the pod
+	 * template, for the kubelet to read: 2.6.4 only in pre and prd, 2.4.0 everywhere */
+	assert_string_equal(catalog_bad_images("nonprod", "storefront-uat"), broken);
+	assert_string_equal(catalog_bad_images("prod", "storefront-pre"),
+			    "registry.example.com/storefront/catalog:2.6.4,"
+			    "registry.example.com/storefront/catalog:2.4.0");
+	assert_non_null(strstr(catalog_bad_images("prod", "storefront-prd"), bad));
+	/* where it does not crash, the bad release runs and serves */
+	assert_string_equal(deployment_image("nonprod", "storefront-uat", "catalog"), bad);
+	assert_int_equal(ready_pods("nonprod", "storefront-uat", bad), 2);
+	push_tag("envs/pre/catalog", "2.6.4");
+	sync_app("catalog-pre");
 	const json_t *cs = NULL;
 	for (int i = 0; i < 20 && !(cs && sbx_argocd_str(cs, "state.waiting.reason")); i++) {
 		ticks(1);
-		pods_with("nonprod", "storefront-uat", bad, &cs);
+		pods_with("prod", "storefront-pre", bad, &cs);
 	}
 	assert_non_null(cs);
 	assert_string_equal(sbx_argocd_str(cs, "state.waiting.reason"), "CrashLoopBackOff");
@@ -471,12 +486,15 @@ static void test_bad_release_crash_loops(void **state)
 	assert_false(json_is_true(json_object_get(cs, "ready")));
 	json_int_t before = json_integer_value(json_object_get(cs, "restartCount"));
 	ticks(45);
-	pods_with("nonprod", "storefront-uat", bad, &cs);
+	pods_with("prod", "storefront-pre", bad, &cs);
 	assert_true(json_integer_value(json_object_get(cs, "restartCount")) > before);
-	assert_string_not_equal(sbx_argocd_str(app("catalog-uat"), "status.health.status"), "Healthy");
+	assert_string_not_equal(sbx_argocd_str(app("catalog-pre"), "status.health.status"), "Healthy");
 	/* the old release keeps serving: the rollout does not finish */
-	assert_true(pods_with("nonprod", "storefront-uat",
+	assert_true(pods_with("prod", "storefront-pre",
 			      "registry.example.com/storefront/catalog:2.6.3", NULL) >= 1);
+	/* and uat, running the same release, is untouched */
+	assert_int_equal(ready_pods("nonprod", "storefront-uat", bad), 2);
+	assert_string_equal(sbx_argocd_str(app("catalog-uat"), "status.health.status"), "Healthy");
 }
 
 static void test_short_instance_logs_startup_errors(void **state)

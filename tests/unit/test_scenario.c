@@ -363,6 +363,40 @@ static void test_log_annotations(void **state)
 	assert_true(pods > 100);
 }
 
+/* catalog's pod template in namespace ns of cluster cl: its bad-images annotation. */
+static const char *bad_images(const struct scenario *sc, const char *cl, const char *ns)
+{
+	json_t *d = find(cluster(sc, cl), "Deployment", ns, "catalog");
+	assert_non_null(d);
+	json_t *tpl = json_object_get(json_object_get(d, "spec"), "template");
+	json_t *ann = json_object_get(json_object_get(tpl, "metadata"), "annotations");
+	return json_string_value(json_object_get(ann, "sandbox.opsdeck.dev/bad-images"));
+}
+
+/* catalog 2.6.4 runs in sit and uat and crashes only in pre and prd; 2.4.0 everywhere. */
+static void test_bad_versions(void **state)
+{
+	struct fixture *f = *state;
+	const char *r = "registry.example.com/storefront/catalog:";
+	char both[160], broken[96];
+	snprintf(both, sizeof(both), "%s2.6.4,%s2.4.0", r, r);
+	snprintf(broken, sizeof(broken), "%s2.4.0", r);
+	assert_string_equal(bad_images(&f->sc, "nonprod", "storefront-dev"), broken);
+	assert_string_equal(bad_images(&f->sc, "nonprod", "storefront-sit"), broken);
+	assert_string_equal(bad_images(&f->sc, "nonprod", "storefront-uat"), broken);
+	assert_string_equal(bad_images(&f->sc, "prod", "storefront-pre"), both);
+	assert_string_equal(bad_images(&f->sc, "prod", "storefront-prd"), both);
+	json_t *d = find(cluster(&f->sc, "nonprod"), "Deployment", "storefront-uat", "catalog");
+	json_t *c0 = json_array_get(json_object_get(json_object_get(json_object_get(
+		json_object_get(d, "spec"), "template"), "spec"), "containers"), 0);
+	assert_string_equal(str_at(c0, "image", NULL), "registry.example.com/storefront/catalog:2.6.4");
+	/* other services carry no annotation */
+	json_t *cart = find(cluster(&f->sc, "prod"), "Deployment", "storefront-pre", "cart");
+	json_t *tpl = json_object_get(json_object_get(cart, "spec"), "template");
+	assert_null(json_object_get(json_object_get(json_object_get(tpl, "metadata"), "annotations"),
+				    "sandbox.opsdeck.dev/bad-images"));
+}
+
 static void test_applications(void **state)
 {
 	struct fixture *f = *state;
@@ -662,6 +696,17 @@ static void test_errors(void **state)
 	snprintf(buf, sizeof(buf), "%sdrift:\n  - {service: nope, environment: dev, git_version: 1}\n", small);
 	expect_error(buf, "drift[0].service: no service named \"nope\"");
 	expect_error("- just\n- a list\n", "expected one YAML document holding a mapping");
+	snprintf(buf, sizeof(buf), "%sbad_versions:\n  - {service: s1, version: 2.0.0, environments: [prd]}\n",
+		 small);
+	expect_error(buf, "bad_versions[0].environments[0]: no environment named \"prd\"");
+	snprintf(buf, sizeof(buf), "%sbad_versions:\n  - {service: s1, version: 1.0.0, environments: [dev]}\n",
+		 small);
+	expect_error(buf, "bad_versions[0].version: 1.0.0 already runs in dev, where it crashes");
+	snprintf(buf, sizeof(buf), "%sbad_versions:\n  - {service: s1, version: 1.0.0}\n", small);
+	expect_error(buf, "bad_versions[0].version: 1.0.0 already runs in dev");
+	snprintf(buf, sizeof(buf), "%sbad_versions:\n  - {service: s1, version: 2.0.0, environments: []}\n",
+		 small);
+	expect_error(buf, "bad_versions[0].environments: expected at least one environment");
 }
 
 static void test_load_dir_errors(void **state)
@@ -705,6 +750,7 @@ int main(void)
 		cmocka_unit_test(test_replicasets_match_deployments),
 		cmocka_unit_test(test_incidents),
 		cmocka_unit_test(test_log_annotations),
+		cmocka_unit_test(test_bad_versions),
 		cmocka_unit_test(test_applications),
 		cmocka_unit_test(test_vulnerability_reports),
 		cmocka_unit_test(test_platform_yaml),
