@@ -58,14 +58,39 @@ e2e_keys b
 e2e_expect "b asks to confirm the revert" "Revert application gateway-pre"
 e2e_keys y
 e2e_ok "...it reverts: back on 0.9.12, Healthy" e2e_wait_for "Landed: gateway-pre runs 0.9.12, Synced and Healthy" 60
+
+# the bad release: catalog 2.6.4 is healthy in uat and breaks in pre; b takes it back
+e2e_keys Escape
+e2e_ok "Esc: back on the board" e2e_wait_line 1 'board +/gateway'
+e2e_keys /
+e2e_type catalog
+e2e_keys Enter
+e2e_ok "/catalog: its row" e2e_wait_line 3 '^ catalog '
+e2e_keys p
+e2e_expect "p: catalog's plan from uat to pre" "Promote catalog from uat to pre"
+e2e_expect "...its gates pass" "Press p (or Enter) to promote"
+e2e_keys p
+e2e_expect "p asks to confirm" "Promote application catalog-pre"
+e2e_keys y
+e2e_ok "...it lands and degrades: the way back is offered" e2e_wait_for "Degraded: catalog-pre runs 2.6.4" 60
+e2e_keys b
+e2e_expect "b asks to confirm the revert" "Revert application catalog-pre"
+e2e_keys y
+e2e_ok "...two keys later catalog-pre is back on 2.6.3, Healthy" e2e_wait_for "Landed: catalog-pre runs 2.6.3, Synced and Healthy" 90
+subjects=$(git --git-dir="$SANDBOX_STATE/gitops.git" log -4 --format=%s main)
+case $subjects in
+"Revert \"catalog: promote 2.6.4 from uat to pre\""*"catalog: promote 2.6.4 from uat to pre"*"Revert \"gateway: promote"*"gateway: promote 0.9.14 from uat to pre"*)
+	ok "git log tells the story: two promotions, two reverts" ;;
+*) not_ok "git log tells the story: two promotions, two reverts"; printf '%s\n' "$subjects" | diag ;;
+esac
 e2e_stop
 audit() {
 	env XDG_STATE_HOME="$E2E_HOME/state" "$OPSDECK" audit verify
 }
 e2e_ok "opsdeck audit verify holds" audit
 n=$(grep -c '"action":"promote"' "$E2E_HOME/state/opsdeck/audit.jsonl" 2>/dev/null)
-if [ "${n:-0}" -eq 2 ]; then ok "...the promotion's intent and result are recorded"; else
-	not_ok "...the promotion's intent and result are recorded (${n:-0})"; fi
+if [ "${n:-0}" -eq 4 ]; then ok "...both promotions' intents and results are recorded"; else
+	not_ok "...both promotions' intents and results are recorded (${n:-0})"; fi
 n=$(grep -c '"action":"revert"' "$E2E_HOME/state/opsdeck/audit.jsonl" 2>/dev/null)
-if [ "${n:-0}" -eq 2 ]; then ok "...and the revert's"; else not_ok "...and the revert's (${n:-0})"; fi
+if [ "${n:-0}" -eq 4 ]; then ok "...and both reverts'"; else not_ok "...and both reverts' (${n:-0})"; fi
 tap_done
