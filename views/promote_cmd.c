@@ -23,7 +23,7 @@
 #include "core/table_print.h"
 #include "core/xalloc.h"
 
-enum { CMD_TIMEOUT_MS = 60000, WAIT_POLL_MS = 1000, WAIT_DEFAULT_S = 300 };
+enum { CMD_TIMEOUT_MS = 60000, WAIT_POLL_MS = 1000, WAIT_DEFAULT_S = 300, DEGRADED_FOR_MS = 10000 };
 
 /* Everything a command needs, made once (as in apps_cmd.c). */
 struct batch {
@@ -360,6 +360,7 @@ static int wait_healthy(struct batch *b, const char *app, const char *image,
 			const char *service, const char *tag, long timeout_s)
 {
 	long long deadline = loop_now_ms() + timeout_s * 1000;
+	long long degraded_since = 0;
 	while (loop_now_ms() < deadline) {
 		struct answer a = {0};
 		argocd_get_app(b->ac, app, on_answer, &a);
@@ -376,9 +377,18 @@ static int wait_healthy(struct batch *b, const char *app, const char *image,
 		int rc = -1;
 		if (ours && !strcmp(sync, "Synced") && !strcmp(health, "Healthy"))
 			rc = 0;
-		else if (ours && (!strcmp(health, "Degraded") ||
-				  (phase && (!strcmp(phase, "Failed") || !strcmp(phase, "Error")))))
+		else if (ours && phase && (!strcmp(phase, "Failed") || !strcmp(phase, "Error")))
 			rc = 1;
+		else if (ours && !strcmp(health, "Degraded")) {
+			/* a rollout passes through Degraded while the pods it replaces
+			 * crash on their way out: only a lasting Degraded is a verdict */
+			if (!degraded_since)
+				degraded_since = loop_now_ms();
+			else if (loop_now_ms() - degraded_since >= DEGRADED_FOR_MS)
+				rc = 1;
+		} else {
+			degraded_since = 0;
+		}
 		if (rc >= 0)
 			printf("%s: %s, %s, running %s\n", app, sync, health, version);
 		free(version);
