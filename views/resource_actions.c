@@ -15,7 +15,7 @@ struct resource_action {
 	struct kube_client *kc;
 	const struct kube_resource *res; /* owned by the first cluster's discovery */
 	struct action a;                 /* strings below are owned */
-	char *context, *namespace, *kind, *name;
+	char *context, *namespace, *kind, *name, *detail, *parameters;
 };
 
 static struct resource_action *action_new(struct resource_view *rv, const struct store_row *row,
@@ -42,6 +42,8 @@ static void action_free(void *ud)
 	free(ra->namespace);
 	free(ra->kind);
 	free(ra->name);
+	free(ra->detail);
+	free(ra->parameters);
 	free(ra);
 }
 
@@ -67,6 +69,11 @@ static void perform(void *ud, struct console *c, const struct action *a)
 	run->a.target = (struct action_target){.context = run->context,
 					       .namespace = run->namespace, .kind = run->kind,
 					       .name = run->name};
+	/* the dialog's strings die with it: the result's audit record needs its own */
+	run->detail = a->detail ? xstrdup(a->detail) : NULL;
+	run->parameters = a->parameters ? xstrdup(a->parameters) : NULL;
+	run->a.detail = run->detail;
+	run->a.parameters = run->parameters;
 	const char *ns = *run->namespace ? run->namespace : NULL;
 	switch (a->kind) {
 	case ACTION_RESTART:
