@@ -83,6 +83,11 @@ replicas_are() { # N
 }
 e2e_ok "s 5 Enter: kubectl shows 5 replicas" replicas_are 5
 e2e_expect "...flash Scaled deployment payments-api" "Scaled deployment payments-api"
+scale_audited() {
+	grep '"action":"scale"' "$E2E_HOME/state/opsdeck/audit.jsonl" | grep '"stage":"result"' |
+		grep -q '"parameters":{"replicas":5}'
+}
+e2e_ok "...the audit log's result records the count" scale_audited
 e2e_stop
 
 # prod protected: the name must be typed
