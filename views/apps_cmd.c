@@ -14,127 +14,17 @@
 #include "clients/argocd.h"
 #include "clients/kubeconfig.h"
 #include "core/actions.h"
-#include "core/audit.h"
-#include "core/config.h"
 #include "core/strbuf.h"
-#include "core/jobs.h"
 #include "core/table_print.h"
 #include "core/xalloc.h"
 #include "views/app_actions.h"
+#include "views/argocd_batch.h"
 
-enum { CMD_TIMEOUT_MS = 60000, WAIT_POLL_MS = 1000, WAIT_DEFAULT_S = 300 };
-
-/* Everything a command needs, made once. */
-struct batch {
-	struct loop *loop;
-	struct http *http;
-	struct jobs *jobs;
-	struct kubeconfig *kcfg;
-	struct kube_client *core;
-	struct argocd_config cfg;
-	struct argocd_client *ac;
-	struct config *config;
-	struct action_gate gate;
-	struct audit_sink sink;
-	bool sink_ready;
-	char *argocd_user;
-};
-
-/* One call's answer, waited for with kube_run_until. */
-struct answer {
-	bool done, ok;
-	long status;
-	char *message;
-	json_t *body;
-};
-
-static void on_answer(void *ud, const struct argocd_result *res, json_t *body)
-{
-	struct answer *a = ud;
-	a->done = true;
-	a->ok = res->ok;
-	a->status = res->http_status;
-	a->message = res->message ? xstrdup(res->message) : NULL;
-	a->body = body;
-}
-
-static bool wait_answer(struct batch *b, struct answer *a)
-{
-	if (kube_run_until(b->loop, &a->done, CMD_TIMEOUT_MS) < 0) {
-		fprintf(stderr, "error: no answer from %s within %d s\n",
-			argocd_client_describe(b->ac), CMD_TIMEOUT_MS / 1000);
-		return false;
-	}
-	if (!a->ok)
-		fprintf(stderr, "error: %s\n", a->message ? a->message : "the request failed");
-	return a->ok;
-}
-
-static void answer_clear(struct answer *a)
-{
-	free(a->message);
-	json_decref(a->body);
-	memset(a, 0, sizeof(*a));
-}
-
-/* ---- set-up ------------------------------------------------------------------------- */
-
-static int batch_open(struct batch *b, const struct global_opts *g)
-{
-	char err[1024];
-	if (argocd_config_resolve(g->platform, &b->cfg, err, sizeof err) < 0) {
-		fprintf(stderr, "opsdeck: %s\n", err);
-		return 2;
-	}
-	/* the kubeconfig is needed for core mode and to name clusters; optional otherwise */
-	if (kubeconfig_load(g->kubeconfig, &b->kcfg, err, sizeof err) < 0 && !b->cfg.server) {
-		fprintf(stderr, "opsdeck: %s\n", err);
-		return 2;
-	}
-	char *path = config_default_path();
-	b->config = path ? config_load(path, err, sizeof err) : config_new();
-	free(path);
-	if (!b->config) {
-		fprintf(stderr, "opsdeck: %s\n", err);
-		return 2;
-	}
-	b->loop = loop_new();
-	b->http = http_new(b->loop);
-	http_set_read_only(b->http, g->readonly);
-	b->jobs = jobs_new(b->loop, 1);
-	if (!b->cfg.server) {
-		const char *name = b->cfg.core_context ? b->cfg.core_context : g->context;
-		const struct kube_context *ctx = b->kcfg ? kubeconfig_context(b->kcfg, name) : NULL;
-		if (!ctx) {
-			fprintf(stderr, "opsdeck: Argo CD core mode needs a kubeconfig context%s%s\n",
-				name ? ": no context " : "", name ? name : "");
-			return 2;
-		}
-		b->core = kube_client_new(b->loop, b->http, b->jobs, ctx);
-	}
-	b->ac = argocd_client_new(b->loop, b->http, &b->cfg, b->core);
-	action_gate_init(&b->gate, b->config, g->readonly);
-	return 0;
-}
-
-static void batch_close(struct batch *b)
-{
-	argocd_client_free(b->ac);
-	kube_client_free(b->core);
-	jobs_free(b->jobs);
-	http_free(b->http);
-	loop_free(b->loop);
-	config_free(b->config);
-	kubeconfig_free(b->kcfg);
-	argocd_config_clear(&b->cfg);
-	if (b->sink_ready)
-		audit_sink_free(&b->sink);
-	free(b->argocd_user);
-}
+enum { WAIT_POLL_MS = 1000, WAIT_DEFAULT_S = 300 };
 
 /* ---- opsdeck apps ---------------------------------------------------------------------- */
 
-static int cmd_apps(struct batch *b, int argc, char **argv)
+static int cmd_apps(struct argocd_batch *b, int argc, char **argv)
 {
 	bool json = false;
 	for (int i = 0; i < argc; i++) {
@@ -147,10 +37,10 @@ static int cmd_apps(struct batch *b, int argc, char **argv)
 		}
 		json = !strcmp(o, "json");
 	}
-	struct answer a = {0};
-	argocd_list_apps(b->ac, on_answer, &a);
-	if (!wait_answer(b, &a)) {
-		answer_clear(&a);
+	struct argocd_answer a = {0};
+	argocd_list_apps(b->ac, argocd_answer_done, &a);
+	if (!argocd_batch_wait(b, &a, false)) {
+		argocd_answer_clear(&a);
 		return 1;
 	}
 	struct table *t = argocd_apps_table(a.body, (long long)time(NULL));
@@ -162,7 +52,7 @@ static int cmd_apps(struct batch *b, int argc, char **argv)
 	else
 		table_print_text(stdout, t, &po);
 	table_free(t);
-	answer_clear(&a);
+	argocd_answer_clear(&a);
 	return 0;
 }
 
@@ -170,7 +60,7 @@ static int cmd_apps(struct batch *b, int argc, char **argv)
 
 /* The kubeconfig context of an app's destination: its name, else the context whose
  * server is the destination's URL, else the URL's last path part. */
-static char *destination_context(const struct batch *b, const json_t *app)
+static char *destination_context(const struct argocd_batch *b, const json_t *app)
 {
 	const json_t *d = json_object_get(json_object_get(app, "spec"), "destination");
 	const char *name = json_string_value(json_object_get(d, "name"));
@@ -184,21 +74,8 @@ static char *destination_context(const struct batch *b, const json_t *app)
 	return xstrdup(slash && slash[1] ? slash + 1 : server ? server : "");
 }
 
-static void learn_argocd_user(struct batch *b)
-{
-	if (argocd_client_core_mode(b->ac))
-		return;
-	struct answer a = {0};
-	argocd_whoami(b->ac, on_answer, &a);
-	if (kube_run_until(b->loop, &a.done, CMD_TIMEOUT_MS) == 0 && a.ok) {
-		const char *u = json_string_value(json_object_get(a.body, "username"));
-		b->argocd_user = u ? xstrdup(u) : NULL;
-	}
-	answer_clear(&a);
-}
-
 /* Checks a, records its intent; returns 0 to go on, 1 when refused (printed). */
-static int gate_begin(struct batch *b, const struct action *a, const char *confirm)
+static int gate_begin(struct argocd_batch *b, const struct action *a, const char *confirm)
 {
 	char why[512] = "";
 	enum action_verdict v = action_gate_check(&b->gate, a, why, sizeof why);
@@ -214,20 +91,7 @@ static int gate_begin(struct batch *b, const struct action *a, const char *confi
 		free(hint);
 		return 1;
 	}
-	learn_argocd_user(b);
-	struct audit_identity who = {audit_os_user(), NULL, b->argocd_user};
-	if (audit_sink_init(&b->sink, NULL, &who) < 0) {
-		fprintf(stderr, "error: no place for the audit log (set XDG_STATE_HOME or HOME)\n");
-		return 1;
-	}
-	b->sink_ready = true;
-	b->gate.audit = audit_gate_hook;
-	b->gate.audit_ud = &b->sink;
-	if (!action_gate_begin(&b->gate, a, why, sizeof why) || b->sink.failures) {
-		fprintf(stderr, "error: refused: %s\n", b->sink.failures ? b->sink.last_error : why);
-		return 1;
-	}
-	return 0;
+	return argocd_batch_begin(b, a);
 }
 
 /* ---- --wait ------------------------------------------------------------------------ */
@@ -245,15 +109,15 @@ static bool phase_done(const char *phase)
 }
 
 /* Polls the app until the operation that started after before_started ends. */
-static int wait_operation(struct batch *b, const char *name, const char *before_started,
+static int wait_operation(struct argocd_batch *b, const char *name, const char *before_started,
 			  long timeout_s)
 {
 	long long deadline = loop_now_ms() + timeout_s * 1000;
 	while (loop_now_ms() < deadline) {
-		struct answer a = {0};
-		argocd_get_app(b->ac, name, on_answer, &a);
-		if (!wait_answer(b, &a)) {
-			answer_clear(&a);
+		struct argocd_answer a = {0};
+		argocd_get_app(b->ac, name, argocd_answer_done, &a);
+		if (!argocd_batch_wait(b, &a, false)) {
+			argocd_answer_clear(&a);
 			return 1;
 		}
 		const char *phase = operation_field(a.body, "phase");
@@ -263,10 +127,10 @@ static int wait_operation(struct batch *b, const char *name, const char *before_
 			const char *msg = operation_field(a.body, "message");
 			printf("%s: operation %s%s%s\n", name, phase, msg ? ": " : "", msg ? msg : "");
 			int rc = !strcmp(phase, "Succeeded") ? 0 : 1;
-			answer_clear(&a);
+			argocd_answer_clear(&a);
 			return rc;
 		}
-		answer_clear(&a);
+		argocd_answer_clear(&a);
 		bool never = false;
 		kube_run_until(b->loop, &never, WAIT_POLL_MS);
 	}
@@ -328,7 +192,7 @@ static int parse_op_args(int argc, char **argv, bool sync, struct op_args *o, co
 	return 0;
 }
 
-static int start_operation(struct batch *b, struct op_args *o, enum action_kind kind,
+static int start_operation(struct argocd_batch *b, struct op_args *o, enum action_kind kind,
 			   const json_t *app)
 {
 	char idtext[32] = "";
@@ -366,17 +230,17 @@ static int start_operation(struct batch *b, struct op_args *o, enum action_kind 
 						  json_object_get(app, "metadata"), "namespace"))};
 	int rc = gate_begin(b, &a, o->confirm);
 	if (rc == 0) {
-		struct answer r = {0};
+		struct argocd_answer r = {0};
 		if (kind == ACTION_SYNC)
-			argocd_sync(b->ac, o->name, &so, on_answer, &r);
+			argocd_sync(b->ac, o->name, &so, argocd_answer_done, &r);
 		else
-			argocd_rollback(b->ac, o->name, o->id, false, false, on_answer, &r);
-		bool ok = kube_run_until(b->loop, &r.done, CMD_TIMEOUT_MS) == 0 && r.ok;
+			argocd_rollback(b->ac, o->name, o->id, false, false, argocd_answer_done, &r);
+		bool ok = kube_run_until(b->loop, &r.done, ARGOCD_BATCH_TIMEOUT_MS) == 0 && r.ok;
 		char *msg = action_gate_finish(&b->gate, &a, ok, r.done ? r.message : "no answer");
 		fprintf(ok ? stdout : stderr, "%s%s\n", ok ? "" : "error: ", msg);
 		free(msg);
 		rc = ok ? 0 : 1;
-		answer_clear(&r);
+		argocd_answer_clear(&r);
 	}
 	free(params);
 	free(context);
@@ -385,7 +249,7 @@ static int start_operation(struct batch *b, struct op_args *o, enum action_kind 
 	return rc;
 }
 
-static int cmd_operation(struct batch *b, int argc, char **argv, enum action_kind kind)
+static int cmd_operation(struct argocd_batch *b, int argc, char **argv, enum action_kind kind)
 {
 	const char *cmd = kind == ACTION_SYNC ? "sync" : "rollback";
 	struct op_args o = {.options = STRBUF_INIT};
@@ -394,10 +258,10 @@ static int cmd_operation(struct batch *b, int argc, char **argv, enum action_kin
 		strbuf_free(&o.options);
 		return rc;
 	}
-	struct answer a = {0};
-	argocd_get_app(b->ac, o.name, on_answer, &a);
-	if (!wait_answer(b, &a)) {
-		answer_clear(&a);
+	struct argocd_answer a = {0};
+	argocd_get_app(b->ac, o.name, argocd_answer_done, &a);
+	if (!argocd_batch_wait(b, &a, false)) {
+		argocd_answer_clear(&a);
 		strbuf_free(&o.options);
 		return 1;
 	}
@@ -407,16 +271,16 @@ static int cmd_operation(struct batch *b, int argc, char **argv, enum action_kin
 	if (rc == 0 && o.wait)
 		rc = wait_operation(b, o.name, before, o.timeout_s);
 	free(before);
-	answer_clear(&a);
+	argocd_answer_clear(&a);
 	strbuf_free(&o.options);
 	return rc;
 }
 
 int apps_command(const struct global_opts *g, const char *cmd, int argc, char **argv)
 {
-	struct batch b;
+	struct argocd_batch b;
 	memset(&b, 0, sizeof b);
-	int rc = batch_open(&b, g);
+	int rc = argocd_batch_open(&b, g);
 	if (rc == 0) {
 		if (!strcmp(cmd, "apps"))
 			rc = cmd_apps(&b, argc, argv);
@@ -425,6 +289,6 @@ int apps_command(const struct global_opts *g, const char *cmd, int argc, char **
 		else
 			rc = cmd_operation(&b, argc, argv, ACTION_ROLLBACK);
 	}
-	batch_close(&b);
+	argocd_batch_close(&b);
 	return rc;
 }

@@ -3,8 +3,6 @@
  * environment board, for scripts. Same gate and audit log as the console. */
 #include "views/promote_cmd.h"
 
-#include "views/promote_text.h"
-
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,151 +10,57 @@
 #include <time.h>
 
 #include "clients/argocd.h"
-#include "clients/kubeconfig.h"
 #include "clients/promote.h"
 #include "core/actions.h"
-#include "core/audit.h"
 #include "core/board.h"
-#include "core/config.h"
-#include "core/jobs.h"
 #include "core/platform.h"
 #include "core/table_print.h"
 #include "core/xalloc.h"
+#include "views/argocd_batch.h"
+#include "views/promote_text.h"
 
-enum { CMD_TIMEOUT_MS = 60000, WAIT_POLL_MS = 1000, WAIT_DEFAULT_S = 300, DEGRADED_FOR_MS = 10000 };
+enum { WAIT_POLL_MS = 1000, WAIT_DEFAULT_S = 300, DEGRADED_FOR_MS = 10000 };
 
-/* Everything a command needs, made once (as in apps_cmd.c). */
+/* Everything a command needs, made once: the Argo CD batch set-up, and the platform
+ * model completed from the apps list (which is kept). */
 struct batch {
-	struct loop *loop;
-	struct http *http;
-	struct jobs *jobs;
-	struct kubeconfig *kcfg;
-	struct kube_client *core;
-	struct argocd_config cfg;
-	struct argocd_client *ac;
-	struct config *config;
-	struct action_gate gate;
-	struct audit_sink sink;
-	bool sink_ready;
-	char *argocd_user;
+	struct argocd_batch base;
 	struct platform *platform;
 	json_t *apps;             /* the Argo CD list, {"items": [...]} */
 	struct promote_remote remote;
 	bool remote_ready;
 };
 
-struct answer {
-	bool done, ok;
-	char *message;
-	json_t *body;
-};
-
-static void on_answer(void *ud, const struct argocd_result *res, json_t *body)
-{
-	struct answer *a = ud;
-	a->done = true;
-	a->ok = res->ok;
-	a->message = res->message ? xstrdup(res->message) : NULL;
-	a->body = body;
-}
-
-/* Runs the loop until the call answers; false (printed unless quiet) on failure. */
-static bool wait_answer(struct batch *b, struct answer *a, bool quiet)
-{
-	if (kube_run_until(b->loop, &a->done, CMD_TIMEOUT_MS) < 0) {
-		fprintf(stderr, "error: no answer from %s within %d s\n",
-			argocd_client_describe(b->ac), CMD_TIMEOUT_MS / 1000);
-		return false;
-	}
-	if (!a->ok && !quiet)
-		fprintf(stderr, "error: %s\n", a->message ? a->message : "the request failed");
-	return a->ok;
-}
-
-static void answer_clear(struct answer *a)
-{
-	free(a->message);
-	json_decref(a->body);
-	memset(a, 0, sizeof(*a));
-}
-
 /* ---- set-up ------------------------------------------------------------------------- */
-
-static int batch_open_argocd(struct batch *b, const struct global_opts *g)
-{
-	char err[1024];
-	if (argocd_config_resolve(g->platform, &b->cfg, err, sizeof err) < 0) {
-		fprintf(stderr, "opsdeck: %s\n", err);
-		return 2;
-	}
-	if (kubeconfig_load(g->kubeconfig, &b->kcfg, err, sizeof err) < 0 && !b->cfg.server) {
-		fprintf(stderr, "opsdeck: %s\n", err);
-		return 2;
-	}
-	b->loop = loop_new();
-	b->http = http_new(b->loop);
-	http_set_read_only(b->http, g->readonly);
-	b->jobs = jobs_new(b->loop, 1);
-	if (!b->cfg.server) {
-		const char *name = b->cfg.core_context ? b->cfg.core_context : g->context;
-		const struct kube_context *ctx = b->kcfg ? kubeconfig_context(b->kcfg, name) : NULL;
-		if (!ctx) {
-			fprintf(stderr, "opsdeck: Argo CD core mode needs a kubeconfig context%s%s\n",
-				name ? ": no context " : "", name ? name : "");
-			return 2;
-		}
-		b->core = kube_client_new(b->loop, b->http, b->jobs, ctx);
-	}
-	b->ac = argocd_client_new(b->loop, b->http, &b->cfg, b->core);
-	return 0;
-}
 
 /* Argo CD, config.yaml, platform.yaml (completed from the apps list, which is kept). */
 static int batch_open(struct batch *b, const struct global_opts *g)
 {
 	char err[1024];
-	int rc = batch_open_argocd(b, g);
+	int rc = argocd_batch_open(&b->base, g);
 	if (rc)
 		return rc;
-	char *path = config_default_path();
-	b->config = path ? config_load(path, err, sizeof err) : config_new();
-	free(path);
-	if (!b->config) {
-		fprintf(stderr, "opsdeck: %s\n", err);
-		return 2;
-	}
-	action_gate_init(&b->gate, b->config, g->readonly);
 	if (g->platform && platform_load(g->platform, &b->platform, err, sizeof err) < 0) {
 		fprintf(stderr, "opsdeck: %s\n", err);
 		return 2;
 	}
 	if (!b->platform)
 		b->platform = platform_new();
-	struct answer a = {0};
-	argocd_list_apps(b->ac, on_answer, &a);
-	if (!wait_answer(b, &a, false)) {
-		answer_clear(&a);
+	struct argocd_answer a = {0};
+	argocd_list_apps(b->base.ac, argocd_answer_done, &a);
+	if (!argocd_batch_wait(&b->base, &a, false)) {
+		argocd_answer_clear(&a);
 		return 1;
 	}
 	b->apps = json_incref(a.body);
-	answer_clear(&a);
+	argocd_answer_clear(&a);
 	platform_derive(b->platform, b->apps);
 	return 0;
 }
 
 static void batch_close(struct batch *b)
 {
-	argocd_client_free(b->ac);
-	kube_client_free(b->core);
-	jobs_free(b->jobs);
-	http_free(b->http);
-	loop_free(b->loop);
-	config_free(b->config);
-	kubeconfig_free(b->kcfg);
-	argocd_config_clear(&b->cfg);
-	if (b->sink_ready)
-		audit_sink_free(&b->sink);
-	free(b->argocd_user);
+	argocd_batch_close(&b->base);
 	platform_free(b->platform);
 	json_decref(b->apps);
 	if (b->remote_ready)
@@ -245,26 +149,13 @@ static void print_plan(const struct promote_plan *pl)
 
 /* ---- the gate ---------------------------------------------------------------------------- */
 
-static void learn_argocd_user(struct batch *b)
-{
-	if (argocd_client_core_mode(b->ac))
-		return;
-	struct answer a = {0};
-	argocd_whoami(b->ac, on_answer, &a);
-	if (kube_run_until(b->loop, &a.done, CMD_TIMEOUT_MS) == 0 && a.ok) {
-		const char *u = json_string_value(json_object_get(a.body, "username"));
-		b->argocd_user = u ? xstrdup(u) : NULL;
-	}
-	answer_clear(&a);
-}
-
 /* The platform's protection of the target on top of config.yaml's: readonly refuses,
  * typed wants --confirm APP, confirm wants --yes (or --confirm APP). 0 to go on. */
 static int gate_confirmed(struct batch *b, const struct action *a, const char *env,
 			  enum platform_protection prot, const struct promote_args *o)
 {
 	char why[512] = "";
-	enum action_verdict v = action_gate_check(&b->gate, a, why, sizeof why);
+	enum action_verdict v = action_gate_check(&b->base.gate, a, why, sizeof why);
 	if (v == ACTION_REFUSED || prot == PLATFORM_PROTECT_READONLY) {
 		fprintf(stderr, "error: %s %s refused: %s\n", action_kind_verb(a->kind),
 			a->target.name, v == ACTION_REFUSED ? why
@@ -295,24 +186,8 @@ static int gate_confirmed(struct batch *b, const struct action *a, const char *e
 static int gate_begin(struct batch *b, const struct action *a, const char *env,
 		      enum platform_protection prot, const struct promote_args *o)
 {
-	char why[512] = "";
 	int rc = gate_confirmed(b, a, env, prot, o);
-	if (rc)
-		return rc;
-	learn_argocd_user(b);
-	struct audit_identity who = {audit_os_user(), NULL, b->argocd_user};
-	if (audit_sink_init(&b->sink, NULL, &who) < 0) {
-		fprintf(stderr, "error: no place for the audit log (set XDG_STATE_HOME or HOME)\n");
-		return 1;
-	}
-	b->sink_ready = true;
-	b->gate.audit = audit_gate_hook;
-	b->gate.audit_ud = &b->sink;
-	if (!action_gate_begin(&b->gate, a, why, sizeof why) || b->sink.failures) {
-		fprintf(stderr, "error: refused: %s\n", b->sink.failures ? b->sink.last_error : why);
-		return 1;
-	}
-	return 0;
+	return rc ? rc : argocd_batch_begin(&b->base, a);
 }
 
 static char *params_json(json_t *obj /* stolen */)
@@ -335,22 +210,22 @@ static const char *app_field(const json_t *app, const char *section, const char 
  * already running (auto-sync got there first) is fine: --wait follows that one. */
 static int refresh_and_sync(struct batch *b, const char *app)
 {
-	struct answer a = {0};
-	argocd_refresh(b->ac, app, false, on_answer, &a);
-	bool ok = wait_answer(b, &a, false);
-	answer_clear(&a);
+	struct argocd_answer a = {0};
+	argocd_refresh(b->base.ac, app, false, argocd_answer_done, &a);
+	bool ok = argocd_batch_wait(&b->base, &a, false);
+	argocd_answer_clear(&a);
 	if (!ok)
 		return 1;
 	struct argocd_sync_options so = {0};
-	argocd_sync(b->ac, app, &so, on_answer, &a);
-	ok = wait_answer(b, &a, true);
+	argocd_sync(b->base.ac, app, &so, argocd_answer_done, &a);
+	ok = argocd_batch_wait(&b->base, &a, true);
 	if (!ok && a.message && strstr(a.message, "already in progress"))
 		ok = true;
 	else if (!ok)
 		fprintf(stderr, "error: sync %s: %s\n", app, a.message ? a.message : "failed");
 	else
 		printf("Syncing %s\n", app);
-	answer_clear(&a);
+	argocd_answer_clear(&a);
 	return ok ? 0 : 1;
 }
 
@@ -362,10 +237,10 @@ static int wait_healthy(struct batch *b, const char *app, const char *image,
 	long long deadline = loop_now_ms() + timeout_s * 1000;
 	long long degraded_since = 0;
 	while (loop_now_ms() < deadline) {
-		struct answer a = {0};
-		argocd_get_app(b->ac, app, on_answer, &a);
-		if (!wait_answer(b, &a, false)) {
-			answer_clear(&a);
+		struct argocd_answer a = {0};
+		argocd_get_app(b->base.ac, app, argocd_answer_done, &a);
+		if (!argocd_batch_wait(&b->base, &a, false)) {
+			argocd_answer_clear(&a);
 			return 1;
 		}
 		char *version = promote_app_version(a.body, image, service);
@@ -392,11 +267,11 @@ static int wait_healthy(struct batch *b, const char *app, const char *image,
 		if (rc >= 0)
 			printf("%s: %s, %s, running %s\n", app, sync, health, version);
 		free(version);
-		answer_clear(&a);
+		argocd_answer_clear(&a);
 		if (rc >= 0)
 			return rc;
 		bool never = false;
-		kube_run_until(b->loop, &never, WAIT_POLL_MS);
+		kube_run_until(b->base.loop, &never, WAIT_POLL_MS);
 	}
 	fprintf(stderr, "error: %s did not reach %s Synced and Healthy within %ld s\n", app, tag,
 		timeout_s);
@@ -438,7 +313,7 @@ static int land(struct batch *b, const struct promote_plan *pl, const struct pro
 		promote_who_clear(&who);
 		char *done = params_json(plan_params(pl, ok ? sha : NULL));
 		a.parameters = done;
-		char *msg = action_gate_finish(&b->gate, &a, ok, *err ? err : "nothing to commit");
+		char *msg = action_gate_finish(&b->base.gate, &a, ok, *err ? err : "nothing to commit");
 		fprintf(ok ? stdout : stderr, "%s%s%s%s\n", ok ? "" : "error: ", msg,
 			ok ? ": commit " : "", ok ? sha : "");
 		free(msg);
@@ -511,7 +386,7 @@ static int revert_landed(struct batch *b, const struct promote_commit_info *ci,
 						   "to", ci->promoted_to, "revert", ci->sha,
 						   "commit", ok ? new_sha : NULL));
 		a.parameters = done;
-		char *msg = action_gate_finish(&b->gate, &a, ok, *err ? err : "nothing to revert");
+		char *msg = action_gate_finish(&b->base.gate, &a, ok, *err ? err : "nothing to revert");
 		fprintf(ok ? stdout : stderr, "%s%s: reverted %.12s%s%s\n", ok ? "" : "error: ", msg,
 			ci->sha, ok ? " with commit " : "", ok ? new_sha : "");
 		free(msg);
