@@ -20,6 +20,7 @@ struct logs {
 	struct MHD_Connection *conn;
 	struct objstore_cluster *cl;
 	char *ns, *pod, *uid, *container;
+	char *started;            /* following: the instance's running.startedAt ("" none) */
 	struct loggen_stream gen;
 	uint64_t next, end;       /* end: first line not to send (UINT64_MAX when following) */
 	bool follow, timestamps, done;
@@ -36,11 +37,14 @@ static const char *logs_str(const json_t *obj, const char *key)
 
 static const json_t *logs_container_status(const json_t *pod, const char *container)
 {
-	size_t i;
-	json_t *cs;
-	json_array_foreach(json_object_get(json_object_get(pod, "status"), "containerStatuses"), i, cs)
-		if (!strcmp(logs_str(cs, "name"), container))
-			return cs;
+	static const char *const lists[] = {"containerStatuses", "initContainerStatuses"};
+	for (size_t l = 0; l < 2; l++) {
+		size_t i;
+		json_t *cs;
+		json_array_foreach(json_object_get(json_object_get(pod, "status"), lists[l]), i, cs)
+			if (!strcmp(logs_str(cs, "name"), container))
+				return cs;
+	}
 	return NULL;
 }
 
@@ -53,6 +57,10 @@ static const char *logs_pick_container(struct apireq *req, const json_t *pod, co
 	json_t *c;
 	if (want && *want) {
 		json_array_foreach(containers, i, c)
+			if (!strcmp(logs_str(c, "name"), want))
+				return want;
+		/* init containers have logs too, by name only (as with the kubelet) */
+		json_array_foreach(json_object_get(json_object_get(pod, "spec"), "initContainers"), i, c)
 			if (!strcmp(logs_str(c, "name"), want))
 				return want;
 		char msg[512];
@@ -106,31 +114,40 @@ static bool logs_setup(struct apireq *req, const json_t *pod, const char *contai
 	gen->previous = apireq_query_bool(req, "previous");
 	time_t created = objstore_parse_time(logs_str(json_object_get(pod, "metadata"),
 						   "creationTimestamp"));
-	if (gen->previous) {
+	const json_t *waiting = json_object_get(json_object_get(cs, "state"), "waiting");
+	const char *reason = logs_str(waiting, "reason");
+	/* In CrashLoopBackOff the newest instance is the one that just died: the kubelet
+	 * serves its log for the current instance too, and a follow ends with it. */
+	bool crashed = waiting && !strcmp(reason, "CrashLoopBackOff");
+	if (gen->previous || crashed) {
 		const json_t *term = json_object_get(json_object_get(cs, "lastState"), "terminated");
 		if (json_integer_value(json_object_get(cs, "restartCount")) == 0 || !term) {
-			snprintf(msg, sizeof msg,
-				 "previous terminated container \"%s\" in pod \"%s\" not found",
-				 container, name);
+			if (crashed)
+				snprintf(msg, sizeof msg,
+					 "container \"%s\" in pod \"%s\" is waiting to start: %s",
+					 container, name, reason);
+			else
+				snprintf(msg, sizeof msg,
+					 "previous terminated container \"%s\" in pod \"%s\" not found",
+					 container, name);
 			api_bad_request(req, msg);
 			return false;
 		}
 		time_t start = objstore_parse_time(logs_str(term, "startedAt"));
 		time_t end = objstore_parse_time(logs_str(term, "finishedAt"));
+		gen->previous = true;
 		gen->start = start > 0 ? start : created;
 		gen->max_lines = end > gen->start ? (uint64_t)(end - gen->start) * 1000 / gen->interval_ms + 1
 						  : 50;
 		return true;
 	}
-	const json_t *state = json_object_get(cs, "state");
-	const json_t *waiting = json_object_get(state, "waiting");
-	const char *reason = logs_str(waiting, "reason");
-	if (waiting && strcmp(reason, "CrashLoopBackOff")) {
+	if (waiting) {
 		snprintf(msg, sizeof msg, "container \"%s\" in pod \"%s\" is waiting to start: %s",
 			 container, name, *reason ? reason : "ContainerCreating");
 		api_bad_request(req, msg);
 		return false;
 	}
+	const json_t *state = json_object_get(cs, "state");
 	time_t started = objstore_parse_time(logs_str(json_object_get(state, "running"), "startedAt"));
 	gen->start = started > 0 ? started : created;
 	return true;
@@ -158,12 +175,20 @@ static uint64_t logs_first(struct apireq *req, const struct loggen_stream *gen, 
 	return first < end ? first : end;
 }
 
+/* The followed instance still runs: same pod (uid) and the container still running
+ * since the same time (a crash or restart ends a follow, as with the kubelet). */
 static bool logs_pod_alive(struct logs *lg)
 {
 	const struct resource *pods = resource_find(&lg->cl->resources, "", "v1", "pods");
 	const json_t *pod = pods ? objstore_get(lg->cl, pods, lg->ns, lg->pod) : NULL;
 	const char *uid = pod ? objstore_obj_uid(pod) : NULL;
-	return uid && !strcmp(uid, lg->uid);
+	if (!uid || strcmp(uid, lg->uid))
+		return false;
+	const json_t *cs = logs_container_status(pod, lg->container);
+	const json_t *state = json_object_get(cs, "state");
+	if (!cs || (!json_object_get(state, "running") && !*lg->started))
+		return true;   /* no status to go by: a pod the controller does not run */
+	return !strcmp(logs_str(json_object_get(state, "running"), "startedAt"), lg->started);
 }
 
 static bool logs_client_gone(struct logs *lg)
@@ -243,6 +268,7 @@ static void logs_free(void *cls)
 	free(lg->pod);
 	free(lg->uid);
 	free(lg->container);
+	free(lg->started);
 	strbuf_free(&lg->out);
 	free(lg);
 }
@@ -267,9 +293,12 @@ void api_logs(struct apireq *req, const struct resource *res, const struct route
 	lg->pod = xstrdup(rt->name);
 	lg->uid = xstrdup(objstore_obj_uid(pod) ? objstore_obj_uid(pod) : "");
 	lg->container = xstrdup(container);
+	lg->started = xstrdup(logs_str(json_object_get(json_object_get(
+		logs_container_status(pod, container), "state"), "running"), "startedAt"));
 	lg->gen = gen;
 	lg->gen.pod = lg->pod;
 	lg->gen.container = lg->container;
+	/* A dead instance (previous, or crash-looping) has nothing more to follow. */
 	lg->follow = apireq_query_bool(req, "follow") && !gen.previous;
 	lg->timestamps = apireq_query_bool(req, "timestamps");
 	const char *limit = apireq_query(req, "limitBytes");
