@@ -559,8 +559,8 @@ static bool read_section(struct rd *r, const char *k, const json_t *v)
 	}
 	if (strcmp(k, "gitops") == 0)
 		return read_gitops(r, v);
-	if (strcmp(k, "argocd") == 0)
-		return true;   /* read by clients/argocd_config.c */
+	if (strcmp(k, "argocd") == 0 || strcmp(k, "prometheus") == 0)
+		return true;   /* read by clients/argocd_config.c, clients/prometheus_config.c */
 	return fail(r, "unknown key");
 }
 

@@ -29,7 +29,7 @@ struct sandbox_opts {
 
 static const char usage[] =
 	"usage: opsdeck-sandbox --state-dir DIR [--scenario FILE] [--load DIR]... [--pods N]\n"
-	"                       [--apps N] [--port N] [--watch-history N]\n";
+	"                       [--apps N] [--port N] [--watch-history N] [--prometheus URL]\n";
 
 static int sandbox_number(const char *flag, const char *text, unsigned max, unsigned *out)
 {
@@ -52,7 +52,8 @@ static int sandbox_parse_args(int argc, char **argv, struct sandbox_opts *o)
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		bool takes = !strcmp(a, "--state-dir") || !strcmp(a, "--scenario") ||
 			     !strcmp(a, "--load") || !strcmp(a, "--pods") || !strcmp(a, "--apps") ||
-			     !strcmp(a, "--port") || !strcmp(a, "--watch-history");
+			     !strcmp(a, "--port") || !strcmp(a, "--watch-history") ||
+			     !strcmp(a, "--prometheus");
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			fputs(usage, stdout);
 			return 1;
@@ -80,6 +81,8 @@ static int sandbox_parse_args(int argc, char **argv, struct sandbox_opts *o)
 			rc = sandbox_number(a, v, 100000, &o->scale.apps);
 		else if (!strcmp(a, "--watch-history"))
 			rc = sandbox_number(a, v, 10000000, &o->watch_history);
+		else if (!strcmp(a, "--prometheus"))
+			statedir_set_prometheus(v);
 		else
 			rc = sandbox_number(a, v, 65535, &o->port);
 		if (rc)

@@ -7,6 +7,7 @@
 #include "sandbox/api.h"
 #include "sandbox/apireq.h"
 #include "sandbox/argocd.h"
+#include "sandbox/metrics.h"
 
 #include <arpa/inet.h>
 #include <gnutls/gnutls.h>
@@ -83,11 +84,15 @@ static enum MHD_Result server_access(void *cls, struct MHD_Connection *conn, con
 	req->path = url;
 	/* /argocd is the Argo CD API, with its own tokens */
 	bool argocd = !strncmp(url, "/argocd", 7) && (url[7] == '/' || url[7] == '\0');
-	if (!argocd)
+	/* /metrics needs no credentials, like a service's own metrics port */
+	bool metrics = !strcmp(url, "/metrics");
+	if (!argocd && !metrics)
 		req->who = server_identify(srv, req);
 	pthread_mutex_lock(&srv->store.lock);
 	if (argocd)
 		sbx_argocd_handle(req);
+	else if (metrics)
+		sbx_metrics_handle(req);
 	else
 		api_handle(req);
 	pthread_mutex_unlock(&srv->store.lock);

@@ -109,6 +109,13 @@ static void statedir_gitops_repo(struct strbuf *sb, const char *dir)
 	free(repo);
 }
 
+static const char *statedir_prometheus_url;
+
+void statedir_set_prometheus(const char *url)
+{
+	statedir_prometheus_url = url;
+}
+
 static char *statedir_platform(const char *dir, const struct server *srv,
 			       const struct scenario *sc)
 {
@@ -131,6 +138,13 @@ static char *statedir_platform(const char *dir, const struct server *srv,
 		strbuf_printf(&sb, "argocd:\n  server: %s/argocd\n  token: {file: %s/argocd-admin.token}\n"
 			      "  ca_file: %s/ca.crt\n", srv->base_url, d, d);
 		free(abs);
+	}
+	/* the Prometheus that scrapes this sandbox (started by the tests or the demo) */
+	if (statedir_prometheus_url && !strstr(strbuf_str(&sb), "\nprometheus:") &&
+	    strncmp(strbuf_str(&sb), "prometheus:", 11)) {
+		if (sb.len && sb.buf[sb.len - 1] != '\n')
+			strbuf_putc(&sb, '\n');
+		strbuf_printf(&sb, "prometheus:\n  url: %s\n", statedir_prometheus_url);
 	}
 	return strbuf_detach(&sb);
 }

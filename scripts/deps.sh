@@ -4,7 +4,8 @@
 set -eu
 
 PACKAGES="build-essential pkg-config libncurses-dev libcurl4-openssl-dev libjansson-dev
-libyaml-dev libgit2-dev libssl-dev libcmocka-dev libmicrohttpd-dev libgnutls28-dev openssl tmux curl python3 git"
+libyaml-dev libgit2-dev libssl-dev libcmocka-dev libmicrohttpd-dev libgnutls28-dev openssl tmux curl python3 git
+prometheus"
 
 missing=""
 for p in $PACKAGES; do
