@@ -75,9 +75,10 @@ asan:
 	@$(MAKE) --no-print-directory BUILD=build/asan CFLAGS="-O1 -g -fno-omit-frame-pointer" \
 		SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=undefined" all tests
 
-# side-by-side ratios against kubectl and the raw fetch (bench/pods.sh); not part of test
+# side-by-side ratios against kubectl and the raw fetch (bench/pods.sh, bench/logs.sh); not part of test
 bench: all
 	@sh bench/pods.sh $(BUILD)
+	@sh bench/logs.sh $(BUILD)
 
 demo: deps
 	@$(MAKE) --no-print-directory all

@@ -40,6 +40,7 @@ struct config_cluster_set {
 struct config {
 	char *theme;
 	int coalesce_ms;
+	struct config_logs logs;
 	struct config_cluster_set *sets;
 	size_t nsets, sets_cap;
 	struct config_entry *entries;
@@ -53,6 +54,8 @@ struct config *config_new(void)
 	struct config *c = xcalloc(1, sizeof(*c));
 	c->theme = xstrdup("dark");
 	c->coalesce_ms = 50;
+	c->logs.buffer_lines = 100000;
+	c->logs.tail_lines = 200;
 	return c;
 }
 
@@ -83,6 +86,9 @@ void config_free(struct config *c)
 		free(c->entries[i].theme);
 	}
 	free(c->entries);
+	for (size_t i = 0; i < c->logs.nfields; i++)
+		free(c->logs.fields[i]);
+	free(c->logs.fields);
 	favs_free(c);
 	free(c->theme);
 	free(c);
@@ -222,6 +228,70 @@ static bool read_cluster_sets(struct config *c, json_t *obj, const char *name, c
 	return true;
 }
 
+static bool read_int_range(json_t *v, long long lo, long long hi, long long *out,
+			   const char *name, const char *key, char *err, size_t errlen)
+{
+	if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi) {
+		char want[96];
+		snprintf(want, sizeof(want), "expected an integer %lld..%lld", lo, hi);
+		return bad(err, errlen, name, key, want);
+	}
+	*out = json_integer_value(v);
+	return true;
+}
+
+static bool read_log_fields(struct config_logs *l, json_t *v, const char *name, char *err,
+			    size_t errlen)
+{
+	size_t i;
+	json_t *f;
+	char key[64];
+	if (!json_is_array(v))
+		return bad(err, errlen, name, "logs.fields", "expected a list of field names");
+	json_array_foreach(v, i, f) {
+		if (!json_is_string(f) || !json_string_length(f)) {
+			snprintf(key, sizeof(key), "logs.fields[%zu]", i);
+			return bad(err, errlen, name, key, "expected a field name (a.b for nested)");
+		}
+	}
+	for (i = 0; i < l->nfields; i++)
+		free(l->fields[i]);
+	l->nfields = json_array_size(v);
+	l->fields = xrealloc(l->fields, (l->nfields ? l->nfields : 1) * sizeof(*l->fields));
+	json_array_foreach(v, i, f)
+		l->fields[i] = xstrdup(json_string_value(f));
+	return true;
+}
+
+/* logs: {buffer_lines, tail_lines, fields} */
+static bool read_logs(struct config *c, json_t *obj, const char *name, char *err, size_t errlen)
+{
+	const char *k;
+	json_t *v;
+	char key[160];
+	long long n;
+	if (!json_is_object(obj))
+		return bad(err, errlen, name, "logs", "expected a mapping");
+	json_object_foreach(obj, k, v) {
+		snprintf(key, sizeof(key), "logs.%s", k);
+		if (strcmp(k, "buffer_lines") == 0) {
+			if (!read_int_range(v, 1000, 10000000, &n, name, key, err, errlen))
+				return false;
+			c->logs.buffer_lines = (size_t)n;
+		} else if (strcmp(k, "tail_lines") == 0) {
+			if (!read_int_range(v, -1, 10000000, &n, name, key, err, errlen))
+				return false;
+			c->logs.tail_lines = n;
+		} else if (strcmp(k, "fields") == 0) {
+			if (!read_log_fields(&c->logs, v, name, err, errlen))
+				return false;
+		} else {
+			return bad(err, errlen, name, key, "unknown key");
+		}
+	}
+	return true;
+}
+
 static bool read_document(struct config *c, json_t *doc, const char *name, char *err,
 			  size_t errlen)
 {
@@ -239,6 +309,8 @@ static bool read_document(struct config *c, json_t *doc, const char *name, char 
 			ok = read_contexts(c, v, name, err, errlen);
 		else if (strcmp(k, "cluster_sets") == 0)
 			ok = read_cluster_sets(c, v, name, err, errlen);
+		else if (strcmp(k, "logs") == 0)
+			ok = read_logs(c, v, name, err, errlen);
 		else
 			ok = bad(err, errlen, name, k, "unknown key");
 		if (!ok)
@@ -464,6 +536,11 @@ const char *config_cluster_set_name(const struct config *c, size_t i)
 int config_coalesce_ms(const struct config *c)
 {
 	return c->coalesce_ms;
+}
+
+const struct config_logs *config_logs(const struct config *c)
+{
+	return &c->logs;
 }
 
 /* ---- namespace favourites ----------------------------------------------------------- */

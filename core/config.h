@@ -47,6 +47,16 @@ const char *config_cluster_set_name(const struct config *c, size_t i);
 /* Minimum milliseconds between frames while watch events stream in (default 50). */
 int config_coalesce_ms(const struct config *c);
 
+/* The logs view's settings (config.yaml `logs:`). */
+struct config_logs {
+	size_t buffer_lines;   /* lines the ring keeps (default 100,000; 1,000..10,000,000) */
+	long long tail_lines;  /* lines asked for when a log opens (default 200; -1: all) */
+	char **fields;         /* JSON fields shown after the message (empty: all fields) */
+	size_t nfields;
+};
+/* Valid as long as c. */
+const struct config_logs *config_logs(const struct config *c);
+
 /* ---- namespace favourites (state, written by opsdeck) --------------------------- */
 
 /* $XDG_STATE_HOME/opsdeck/favourites.yaml ($HOME/.local/state when unset); caller

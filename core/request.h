@@ -52,6 +52,17 @@ enum request_flag {
 	REQUEST(SEARCH, "search", REQ_FOOTER, "Search the text") \
 	REQUEST(SEARCH_NEXT, "search-next", 0, "Next search match") \
 	REQUEST(SEARCH_PREV, "search-prev", 0, "Previous search match") \
+	REQUEST(LOG_FOLLOW, "log-follow", REQ_FOOTER, "Logs: follow new lines or pause") \
+	REQUEST(LOG_FILTER, "log-filter", REQ_FOOTER, "Logs: show only matching lines (!pattern: the others)") \
+	REQUEST(LOG_TIMESTAMPS, "log-timestamps", 0, "Logs: show or hide timestamps") \
+	REQUEST(LOG_WRAP, "log-wrap", 0, "Logs: wrap long lines or cut them") \
+	REQUEST(LOG_JSON, "log-json", 0, "Logs: JSON lines rendered (message key=value) or raw") \
+	REQUEST(LOG_FIELDS, "log-fields", 0, "Logs: the JSON fields to show (comma-separated)") \
+	REQUEST(LOG_PREVIOUS, "log-previous", 0, "Logs: the previous container instance on/off") \
+	REQUEST(LOG_CONTAINER, "log-container", 0, "Logs: next container (all, then each)") \
+	REQUEST(LOG_TAIL, "log-tail", 0, "Logs: start from the last N lines") \
+	REQUEST(LOG_SINCE, "log-since", 0, "Logs: since 1m/5m/15m/1h/all (the digit pressed: 1-5)") \
+	REQUEST(LOG_SAVE, "log-save", REQ_FOOTER, "Logs: save the lines to a file") \
 	REQUEST(REFRESH, "refresh", REQ_GLOBAL, "Clear and redraw the screen") \
 	REQUEST(TOGGLE_WIDE, "toggle-wide", 0, "Toggle wide columns") \
 	REQUEST(RESTART, "restart", REQ_ACTION | REQ_FOOTER, "Rollout restart the selected workload") \
@@ -64,7 +75,11 @@ enum request_flag {
 	REQUEST(APP_REFRESH, "app-refresh", REQ_ACTION, "Refresh the application from Git") \
 	REQUEST(APP_HARD_REFRESH, "app-hard-refresh", REQ_ACTION, "Hard refresh (regenerate manifests)") \
 	REQUEST(TERMINATE, "terminate", REQ_ACTION, "Terminate the running operation") \
-	REQUEST(PROMOTE, "promote", REQ_ACTION | REQ_FOOTER, "Promote the service (the plan first, then confirm)")
+	REQUEST(PROMOTE, "promote", REQ_ACTION | REQ_FOOTER, "Promote the service (the plan first, then confirm)") \
+	/* triage: from an alert to its app, pods and recent changes */ \
+	REQUEST(OPEN_APP, "open-app", REQ_FOOTER, "Open the Argo CD application of the selected alert") \
+	REQUEST(FAILING_PODS, "failing-pods", REQ_FOOTER, "The pods of the selected alert's service") \
+	REQUEST(CHANGES, "changes", REQ_FOOTER, "What changed: the app's last syncs and their diff")
 
 #define REQUEST_ENUM_(id, name, flags, help) REQ_##id,
 enum request {

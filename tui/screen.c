@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <termios.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -190,6 +191,15 @@ static void screen_setup_modes(struct screen *s)
 	cbreak();
 	noecho();
 	nonl();
+	/* cbreak leaves XON/XOFF flow control on: ctrl-s would freeze the terminal instead of
+	 * reaching opsdeck (the logs view saves with it). def_prog_mode keeps the change
+	 * across endwin/refresh; endwin still gives the shell its own settings back. */
+	struct termios tio;
+	if (tcgetattr(s->in_fd, &tio) == 0 && (tio.c_iflag & IXON)) {
+		tio.c_iflag &= ~(tcflag_t)IXON;
+		if (tcsetattr(s->in_fd, TCSANOW, &tio) == 0)
+			def_prog_mode();
+	}
 	/* wgetch refreshes the window it reads from when that window changed; reading from
 	 * stdscr would paint it over the shell's windows outside any frame. A private 1x1
 	 * window that nobody draws into keeps key reading free of output. */

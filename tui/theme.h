@@ -70,7 +70,20 @@
 	E(SEVERITY_HIGH, "severity-high", ROW) \
 	E(SEVERITY_MEDIUM, "severity-medium", ROW) \
 	E(SEVERITY_LOW, "severity-low", ROW) \
-	E(SEVERITY_UNKNOWN, "severity-unknown", ROW)
+	E(SEVERITY_UNKNOWN, "severity-unknown", ROW) \
+	E(LOG_SOURCE_1, "log-source-1", DEFAULT) \
+	E(LOG_SOURCE_2, "log-source-2", LOG_SOURCE_1) \
+	E(LOG_SOURCE_3, "log-source-3", LOG_SOURCE_1) \
+	E(LOG_SOURCE_4, "log-source-4", LOG_SOURCE_1) \
+	E(LOG_SOURCE_5, "log-source-5", LOG_SOURCE_1) \
+	E(LOG_SOURCE_6, "log-source-6", LOG_SOURCE_1) \
+	E(LOG_MATCH, "log-match", SEARCH_MATCH) \
+	E(LOG_GAP, "log-gap", TEXT_COMMENT) \
+	E(LOG_TIME, "log-time", TEXT_COMMENT) \
+	E(LOG_LEVEL_ERROR, "log-level-error", STATUS_ERROR) \
+	E(LOG_LEVEL_WARN, "log-level-warn", STATUS_WARN) \
+	E(LOG_LEVEL_INFO, "log-level-info", STATUS_OK) \
+	E(LOG_LEVEL_DEBUG, "log-level-debug", TEXT_COMMENT)
 
 #define THEME_ELEMENT_ENUM_(id, name, parent) THEME_##id,
 enum theme_element {

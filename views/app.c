@@ -12,6 +12,7 @@
 #include "views/app_actions.h"
 #include "views/app_text.h"
 #include "views/console.h"
+#include "views/logs_target.h"
 #include "views/pager_view.h"
 
 struct app_view {
@@ -213,6 +214,23 @@ static unsigned app_request(struct view *v, enum request req, int key)
 	const json_t *md = json_object_get(av->app, "metadata");
 	const char *dest = json_string_value(json_object_get(
 		json_object_get(json_object_get(av->app, "spec"), "destination"), "name"));
+	if (req == REQ_LOGS) {
+		/* the pods of the tree this view already has */
+		const char *pods[256], *ns, *ctx = av->cluster ? av->cluster : dest;
+		size_t n = logs_tree_pods(av->tree, pods, 256, &ns);
+		if (!av->tree || !n) {
+			console_flash(v->console, CHROME_FLASH_INFO, av->tree ? "%s has no pods"
+					      : "%s: the resource tree is loading", av->name);
+			return VIEW_CHROME;
+		}
+		char *title = xasprintf("%s logs", av->name);
+		struct view_args a = {.name = av->name, .pods = pods, .npods = n < 256 ? n : 256,
+				      .namespace = ns, .contexts = &ctx, .ncontexts = ctx ? 1 : 0,
+				      .title = title};
+		console_push(v->console, &logs_view_ops, &a);
+		free(title);
+		return VIEW_SAME;
+	}
 	struct app_target t = {
 		.name = av->name,
 		.namespace = json_string_value(json_object_get(md, "namespace")),

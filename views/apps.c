@@ -242,6 +242,16 @@ static unsigned apps_request(struct view *v, enum request req, int key)
 	switch (req) {
 	case REQ_ENTER: return open_app(av, &app_view_ops);
 	case REQ_DIFF: return open_app(av, &app_diff_view_ops);
+	case REQ_LOGS: {
+		struct app_target t;
+		if (!selected_target(av, &t))
+			return VIEW_SAME;
+		const char *contexts[] = {t.cluster};
+		struct view_args a = {.resource = "applications", .name = t.name,
+				      .contexts = contexts, .ncontexts = t.cluster && *t.cluster};
+		console_push(v->console, &logs_view_ops, &a);
+		return VIEW_SAME;
+	}
 	case REQ_BACK:
 		/* Esc clears the filter before it goes back */
 		if (!*rowview_filter(av->rows))

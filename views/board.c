@@ -194,6 +194,36 @@ static unsigned board_promote(struct board_view *bv)
 	return VIEW_CHROME;
 }
 
+/* l on a service: the logs of its app in the current context's environment (else the
+ * first environment that has one). */
+static unsigned board_logs(struct board_view *bv)
+{
+	struct console *c = bv->view->console;
+	const struct store_row *row = rowview_selected_row(bv->rows);
+	const struct board_row *br = row ? board_find(bv->board, row->r.name) : NULL;
+	const struct board_cell *cell = NULL;
+	for (size_t e = 0; br && e < bv->board->nenvs; e++) {
+		const struct board_cell *x = &br->cells[e];
+		if (!x->app || !*x->app)
+			continue;
+		if (!cell)
+			cell = x;
+		if (x->cluster && !strcmp(x->cluster, console_context(c))) {
+			cell = x;
+			break;
+		}
+	}
+	if (!cell) {
+		console_flash(c, CHROME_FLASH_INFO, "no application to show the logs of");
+		return VIEW_CHROME;
+	}
+	const char *contexts[] = {cell->cluster};
+	struct view_args a = {.resource = "applications", .name = cell->app,
+			      .contexts = contexts, .ncontexts = cell->cluster && *cell->cluster};
+	console_push(c, &logs_view_ops, &a);
+	return VIEW_SAME;
+}
+
 static unsigned board_request(struct view *v, enum request req, int key)
 {
 	(void)key;
@@ -207,6 +237,8 @@ static unsigned board_request(struct view *v, enum request req, int key)
 	}
 	if (req == REQ_PROMOTE)
 		return board_promote(bv);
+	if (req == REQ_LOGS)
+		return board_logs(bv);
 	if (req != REQ_ENTER)
 		return VIEW_UNHANDLED;
 	const struct store_row *row = rowview_selected_row(bv->rows);

@@ -1,6 +1,7 @@
 /* The console (views/console.h): set-up, the view stack, keys to requests, and frames
  * that draw only what the handlers said changed. */
 #include "views/console_internal.h"
+#include "views/console_timeline.h"
 
 #include <errno.h>
 #include <locale.h>
@@ -24,6 +25,7 @@ struct session *console_session(struct console *c) { return c->session; }
 struct jobs *console_jobs(struct console *c) { return c->jobs; }
 struct loop *console_loop(struct console *c) { return c->loop; }
 const struct keymap *console_keymap(const struct console *c) { return c->keymap; }
+const struct config *console_config(const struct console *c) { return c->config; }
 const struct action_gate *console_gate(const struct console *c) { return &c->gate; }
 const char *console_context(const struct console *c) { return c->context; }
 const char *console_namespace(const struct console *c) { return c->namespace; }
@@ -539,6 +541,7 @@ static int console_load_files(struct console *c, char *err, size_t errlen)
 static void console_free(struct console *c)
 {
 	console_stack_clear(c);
+	console_timeline_stop(c);
 	console_pending_free(c);
 	dialog_free(c->dialog);
 	prompt_free(c->prompt);
@@ -613,6 +616,7 @@ int console_run(const struct global_opts *g)
 	session_cluster_open(c->session, session_find(c->session, c->context));
 	console_open_root(c);
 	console_fetch_namespaces(c);
+	console_timeline_start(c);
 	if (keymap_err[0])
 		console_flash(c, CHROME_FLASH_ERROR, "%s", keymap_err);
 	loop_run(c->loop);

@@ -32,6 +32,9 @@ struct session *console_session(struct console *c);
 struct jobs *console_jobs(struct console *c);
 struct loop *console_loop(struct console *c);
 const struct keymap *console_keymap(const struct console *c);
+/* The user's settings (config.yaml; the defaults when there is none). */
+struct config;
+const struct config *console_config(const struct console *c);
 const struct action_gate *console_gate(const struct console *c);
 
 /* The current context and namespace ("" = all namespaces). */
@@ -101,5 +104,8 @@ void console_action_done(struct console *c, const struct action *a, bool ok,
 /* Asks for a line of text (`/` in a view, the scale count...): the answer goes to
  * view->ops->filter of the top view. label ("/" or "search: "), initial may be NULL. */
 void console_prompt_filter(struct console *c, const char *label, const char *initial);
+/* True while the prompt is still being typed: a filter op called then sees a live
+ * keystroke; called with the prompt closed it sees the answer (Enter, or "" for Esc). */
+bool console_prompt_is_open(const struct console *c);
 
 #endif

@@ -192,6 +192,11 @@ void console_prompt_filter(struct console *c, const char *label, const char *ini
 	console_dirty(c, VIEW_CHROME);
 }
 
+bool console_prompt_is_open(const struct console *c)
+{
+	return c->prompt != NULL;
+}
+
 static void console_filter_apply(struct console *c, const char *text)
 {
 	struct view *top = console_top(c);

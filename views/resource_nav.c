@@ -211,6 +211,9 @@ unsigned resource_nav_request(struct resource_view *rv, enum request req)
 		return open_object(rv, &yaml_view_ops);
 	case REQ_EVENTS:
 		return open_events(rv);
+	case REQ_LOGS:
+		/* the logs view says when the resource has no logs */
+		return open_object(rv, &logs_view_ops);
 	case REQ_OWNER:
 	case REQ_RELATED:
 		return fetch_then(rv, req);

@@ -41,6 +41,12 @@ struct view_args {
 	const char *title;             /* the crumb, when the caller knows better */
 	const char *text;              /* a text to page (help) */
 	const struct related_links *links; /* the related view's choices */
+	/* Logs: which pods. resource+name give one pod ("pods", NAME) or a workload
+	 * ("deployments", NAME); pods lists several (an app's); label_selector selects. */
+	const char *const *pods;
+	size_t npods;
+	const char *container;         /* logs: one container (NULL: all) */
+	bool previous;                 /* logs: start on the previous instance */
 };
 
 struct view_ops {
@@ -101,6 +107,10 @@ struct view {
 	     "Services x environments: the version running in each, drift marked") \
 	VIEW(PROMOTE, promote_view_ops, "promote", "", \
 	     "Plan and land a promotion: :promote SERVICE FROM TO") \
+	VIEW(TRIAGE, triage_view_ops, "triage", "alerts incidents", \
+	     "Firing alerts mapped to services, apps and environments; the way to a rollback") \
+	VIEW(TIMELINE, timeline_view_ops, "timeline", "", \
+	     "Warning events, Argo CD operations and alerts seen, kept after the cluster forgets") \
 	VIEW(HELP, help_view_ops, "help", "?", "The keys of the current view and the commands")
 
 #define VIEW_OPS_DECLARE_(id, ops, cmd, aliases, help) extern const struct view_ops ops;
@@ -114,6 +124,8 @@ extern const struct view_ops yaml_view_ops;      /* one object as YAML, searchab
 extern const struct view_ops related_view_ops;   /* a pick list of related objects */
 extern const struct view_ops app_view_ops;       /* one Argo CD app: tree, history, events */
 extern const struct view_ops app_diff_view_ops;  /* one app's live/desired diff */
+extern const struct view_ops changes_view_ops;   /* an app's last syncs and their diff */
+extern const struct view_ops logs_view_ops;      /* container logs, followed */
 
 /* One entry of the registry. */
 struct view_entry {

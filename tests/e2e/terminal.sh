@@ -30,8 +30,8 @@ e2e_start
 e2e_ready >/dev/null
 e2e_ok "80x24: no NODE column (the wide columns do not fit)" sh -c "! tmux -L '$E2E_SOCK' capture-pane -p -t '$E2E_SESSION' | sed -n 3p | grep -q NODE"
 # ctrl-w turns them on; scrolling right brings them into view
-e2e_keys C-w l l l l l
-e2e_ok "...ctrl-w then l: NODE scrolls into view" e2e_wait_line 2 ' NODE'
+e2e_keys C-w Right Right Right Right Right
+e2e_ok "...ctrl-w then right: NODE scrolls into view" e2e_wait_line 2 ' NODE'
 e2e_keys C-w h h h h h
 e2e_ok "...ctrl-w again and h: back to NAME, no NODE" sh -c "n=50; while [ \$n -gt 0 ]; do
 	l=\$(tmux -L '$E2E_SOCK' capture-pane -p -t '$E2E_SESSION' | sed -n 3p)

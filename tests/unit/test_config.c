@@ -163,6 +163,11 @@ static void test_semantic_errors_name_key(void **state)
 		{ "cluster_sets:\n  prod:\n    - prod-eu\n    - 'a,b'\n",
 		  "config.yaml:4:7: cluster_sets.prod[1]: expected a context" },
 		{ "- a\n", "config.yaml: (top level): expected a mapping" },
+		{ "logs:\n  buffer_lines: 10\n",
+		  "config.yaml:2:3: logs.buffer_lines: expected an integer 1000..10000000" },
+		{ "logs:\n  fields: [msg, 3]\n", "config.yaml:2:17: logs.fields[1]: expected" },
+		{ "logs:\n  follow: true\n", "config.yaml:2:3: logs.follow: unknown key" },
+		{ "logs: [1]\n", "config.yaml:1:1: logs: expected a mapping" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct config *c = parse(cases[i].text, err, sizeof(err));
@@ -171,6 +176,27 @@ static void test_semantic_errors_name_key(void **state)
 		if (strncmp(err, cases[i].want, strlen(cases[i].want)) != 0)
 			fail_msg("case %zu: got \"%s\", want \"%s...\"", i, err, cases[i].want);
 	}
+}
+
+static void test_logs_settings(void **state)
+{
+	(void)state;
+	char err[256];
+	struct config *c = parse("", err, sizeof(err));
+	assert_non_null(c);
+	assert_int_equal(config_logs(c)->buffer_lines, 100000);
+	assert_int_equal(config_logs(c)->tail_lines, 200);
+	assert_int_equal(config_logs(c)->nfields, 0);
+	config_free(c);
+	c = parse("logs:\n  buffer_lines: 5000\n  tail_lines: -1\n"
+		  "  fields: [user.id, status]\n", err, sizeof(err));
+	assert_non_null(c);
+	assert_int_equal(config_logs(c)->buffer_lines, 5000);
+	assert_int_equal(config_logs(c)->tail_lines, -1);
+	assert_int_equal(config_logs(c)->nfields, 2);
+	assert_string_equal(config_logs(c)->fields[0], "user.id");
+	assert_string_equal(config_logs(c)->fields[1], "status");
+	config_free(c);
 }
 
 static void test_load_absent_and_present(void **state)
@@ -321,6 +347,7 @@ int main(void)
 		cmocka_unit_test(test_cluster_sets),
 		cmocka_unit_test(test_syntax_error_names_position),
 		cmocka_unit_test(test_semantic_errors_name_key),
+		cmocka_unit_test(test_logs_settings),
 		cmocka_unit_test(test_load_absent_and_present),
 		cmocka_unit_test(test_default_paths),
 		cmocka_unit_test(test_favourites_roundtrip),

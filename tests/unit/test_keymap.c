@@ -78,8 +78,21 @@ static void test_default_keymap_lookups(void **state)
 	assert_int_equal(keymap_lookup(km, "pods", 'j'), REQ_MOVE_DOWN);
 	assert_int_equal(keymap_lookup(km, NULL, KEY_DOWN), REQ_MOVE_DOWN);
 	assert_int_equal(keymap_lookup(km, "nosuchview", 'k'), REQ_MOVE_UP);
-	assert_int_equal(keymap_lookup(km, "pods", 'l'), REQ_SCROLL_RIGHT);
+	assert_int_equal(keymap_lookup(km, "pods", 'l'), REQ_LOGS);
+	assert_int_equal(keymap_lookup(km, "deployments", 'l'), REQ_LOGS);
+	assert_int_equal(keymap_lookup(km, "jobs", 'l'), REQ_LOGS);
+	assert_int_equal(keymap_lookup(km, "apps", 'l'), REQ_LOGS);
+	assert_int_equal(keymap_lookup(km, "board", 'l'), REQ_LOGS);
 	assert_int_equal(keymap_lookup(km, "services", 'l'), REQ_SCROLL_RIGHT);
+	assert_int_equal(keymap_lookup(km, "logs", 'l'), REQ_SCROLL_RIGHT);
+	assert_int_equal(keymap_lookup(km, "pods", KEY_RIGHT), REQ_SCROLL_RIGHT);
+	assert_int_equal(keymap_lookup(km, "logs", 's'), REQ_LOG_FOLLOW);
+	assert_int_equal(keymap_lookup(km, "logs", '&'), REQ_LOG_FILTER);
+	assert_int_equal(keymap_lookup(km, "logs", '/'), REQ_SEARCH);
+	assert_int_equal(keymap_lookup(km, "logs", '3'), REQ_LOG_SINCE);
+	assert_int_equal(keymap_lookup(km, "logs", '0'), REQ_NONE);
+	assert_int_equal(keymap_lookup(km, "logs", key_of("ctrl-s")), REQ_LOG_SAVE);
+	assert_int_equal(keymap_lookup(km, "logs", key_of("ctrl-d")), REQ_NONE);
 	assert_int_equal(keymap_lookup(km, "deployments", 'r'), REQ_RESTART);
 	assert_int_equal(keymap_lookup(km, "pods", 'r'), REQ_NONE);
 	assert_int_equal(keymap_lookup(km, "pods", key_of("ctrl-d")), REQ_DELETE);
@@ -204,10 +217,10 @@ static void test_help_lists_follow_view_and_readonly(void **state)
 		assert_true(items[i - 1].req < items[i].req);
 	assert_true(help_has_key(help_find(items, n, REQ_RESTART), 'r'));
 	assert_true(help_has_key(help_find(items, n, REQ_DELETE), key_of("ctrl-d")));
-	assert_null(help_find(items, n, REQ_LOGS)); /* no logs view yet: l is not bound */
+	assert_true(help_has_key(help_find(items, n, REQ_LOGS), 'l')); /* l opens logs here */
 	const struct keymap_help_item *right = help_find(items, n, REQ_SCROLL_RIGHT);
 	assert_true(help_has_key(right, KEY_RIGHT));
-	assert_true(help_has_key(right, 'l'));
+	assert_false(help_has_key(right, 'l'));
 	const struct keymap_help_item *down = help_find(items, n, REQ_MOVE_DOWN);
 	assert_int_equal(down->nkeys, 2);
 	assert_int_equal(down->keys[0], 'j'); /* file order */
@@ -222,7 +235,8 @@ static void test_help_lists_follow_view_and_readonly(void **state)
 	assert_null(help_find(items, n, REQ_RESTART));
 	assert_null(help_find(items, n, REQ_SEARCH));
 	assert_true(help_has_key(help_find(items, n, REQ_SCROLL_LEFT), 'h'));
-	assert_true(help_has_key(help_find(items, n, REQ_SCROLL_RIGHT), 'l'));
+	assert_true(help_has_key(help_find(items, n, REQ_LOGS), 'l'));
+	assert_true(help_has_key(help_find(items, n, REQ_SCROLL_RIGHT), KEY_RIGHT));
 	n = keymap_help(km, "services", false, items, REQ_COUNT);
 	assert_true(help_has_key(help_find(items, n, REQ_SCROLL_RIGHT), 'l'));
 	assert_null(help_find(items, n, REQ_LOGS));
