@@ -5,11 +5,14 @@
 #include <string.h>
 
 #include "core/args.h"
+#include "views/alerts_cmd.h"
 #include "views/apps_cmd.h"
 #include "views/promote_cmd.h"
 #include "views/audit_cmd.h"
 #include "views/console.h"
 #include "views/get.h"
+#include "views/logs_cmd.h"
+#include "views/timeline_cmd.h"
 
 static const char usage[] =
 	"usage: opsdeck [global flags] [command] [args]\n"
@@ -31,6 +34,9 @@ static const char usage[] =
 	"  promote --revert SHA [--yes|--confirm APP] [--wait]\n"
 	"                     promote through the GitOps repository (plan, commit, push,\n"
 	"                     sync), or revert a promotion\n"
+	"  logs TARGET [-n NS] [-f] [--tail N] [--since D] [-c C] [--previous] [--timestamps] [--prefix]\n"
+	"  alerts [-o table|json] [--all]  firing (--all: and pending) Prometheus alerts\n"
+	"  timeline [--since 1h] [--kind K] [-o table|json]  warning events, operations, alerts seen\n"
 	"  audit verify [FILE] | audit log [-o table|json] [FILE]\n"
 	"                     check or print the audit log of every action\n"
 	"  version            print opsdeck's version\n"
@@ -69,6 +75,12 @@ int main(int argc, char **argv)
 		rc = apps_command(&g, rest[0], nrest - 1, rest + 1);
 	} else if (nrest > 0 && (!strcmp(rest[0], "promote") || !strcmp(rest[0], "board"))) {
 		rc = promote_command(&g, rest[0], nrest - 1, rest + 1);
+	} else if (nrest > 0 && strcmp(rest[0], "logs") == 0) {
+		rc = logs_command(&g, nrest - 1, rest + 1);
+	} else if (nrest > 0 && strcmp(rest[0], "alerts") == 0) {
+		rc = alerts_command(&g, nrest - 1, rest + 1);
+	} else if (nrest > 0 && strcmp(rest[0], "timeline") == 0) {
+		rc = timeline_command(&g, nrest - 1, rest + 1);
 	} else if (nrest > 0 && strcmp(rest[0], "audit") == 0) {
 		rc = audit_command(&g, nrest - 1, rest + 1);
 	} else if (nrest > 0) {

@@ -90,5 +90,9 @@ struct gitops_commit {
 int gitops_log(const struct gitops_remote *r, const char *path, size_t max,
 	       struct gitops_commit **out, size_t *n, char *err, size_t errlen);
 void gitops_commits_free(struct gitops_commit *c, size_t n);
+/* The unified diff (git diff FROM TO -- PATH) between two revisions of the clone as of
+ * the last sync; from NULL or "": TO's first parent. path NULL: the whole tree. *out is
+ * the text (the caller frees; "" when nothing differs). clients/gitops_diff.c. */
+int gitops_diff(const struct gitops_remote *r, const char *from, const char *to, const char *path, char **out, char *err, size_t errlen);
 
 #endif
