@@ -415,6 +415,10 @@ struct kube_log_stream *kube_log_stream_start(struct kube_client *kc, const char
 	s->pod = xstrdup(pod);
 	s->container = container && *container ? xstrdup(container) : NULL;
 	s->opts = *opts;
+	/* a previous instance has terminated: its log is whole, there is nothing to follow
+	 * (the kubelet ignores follow for it; reconnecting would only repeat gap markers) */
+	if (s->opts.previous)
+		s->opts.follow = false;
 	s->cbs = *cbs;
 	s->ud = ud;
 	s->state = KUBE_LOG_CONNECTING;

@@ -85,12 +85,22 @@ static void ch_fill(struct changes_view *cv)
 		table_add_column(t, cols[i], "string", "", 0);
 	for (size_t i = 0; i < cv->nchanges; i++) {
 		const struct triage_change *c = &cv->changes[i];
-		char id[32], rev[8], key[32];
+		char id[32], rev[8], key[32], when[20], who[64];
 		snprintf(id, sizeof id, "%ld", c->id);
 		snprintf(rev, sizeof rev, "%.7s", c->revision);
 		snprintf(key, sizeof key, "%zu", i);
+		/* at 80 columns the message is what matters: "2026-11-23 15:31" (UTC, sorts
+		 * as the full time does) and the author's name without the address */
+		snprintf(when, sizeof when, "%.16s", c->deployed_at ? c->deployed_at : "");
+		if (when[10] == 'T')
+			when[10] = ' ';
+		const char *author = c->author ? c->author : "";
+		size_t name_len = strcspn(author, "<");
+		while (name_len && author[name_len - 1] == ' ')
+			name_len--;
+		snprintf(who, sizeof who, "%.*s", (int)name_len, author);
 		struct table_row *r = table_add_row(t);
-		const char *cells[] = {id, rev, c->deployed_at, c->author, c->message};
+		const char *cells[] = {id, rev, when, who, c->message};
 		for (size_t k = 0; k < CH_NCOLS; k++)
 			table_set_cell(r, k, cells[k]);
 		table_set_identity(r, "", key, key);

@@ -401,7 +401,20 @@ static void test_previous(void **state)
 		assert_true(g.time_ms[i] <= (f->now - 90) * 1000LL);
 	}
 	kube_log_stream_stop(s);
+	size_t n_previous = g.n;
 	got_free(&g);
+
+	/* Following a previous instance: its log is whole, so the stream ends once, with no
+	 * reconnect and no gap marker, and the same lines. */
+	struct got g3 = {0};
+	struct kube_log_options of = {-1, 0, true, true};
+	s = kube_log_stream_start(f->kc, "shop", "crash", "main", &of, &stream_cbs, &g3);
+	run(f, &g3, 10000);
+	assert_int_equal(g3.st, KUBE_LOG_ENDED);
+	assert_int_equal(g3.ngaps, 0);
+	assert_int_equal(g3.n, n_previous);
+	kube_log_stream_stop(s);
+	got_free(&g3);
 
 	/* A pod that never restarted has no previous instance: the server's 400. */
 	struct got g2 = {0};
