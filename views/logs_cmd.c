@@ -272,7 +272,8 @@ static int line_cmp(const void *a, const void *b)
 
 static void flush_buffered(struct logs_run *r)
 {
-	qsort(r->lines, r->nlines, sizeof(*r->lines), line_cmp);
+	if (r->nlines > 1)   /* qsort's array may not be NULL, even for none */
+		qsort(r->lines, r->nlines, sizeof(*r->lines), line_cmp);
 	for (size_t i = 0; i < r->nlines; i++) {
 		print_line(r, r->lines[i].source, r->lines[i].time_ms, r->lines[i].text,
 			   strlen(r->lines[i].text));
