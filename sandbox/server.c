@@ -8,6 +8,7 @@
 #include "sandbox/apireq.h"
 #include "sandbox/argocd.h"
 #include "sandbox/metrics.h"
+#include "sandbox/scanners_api.h"
 
 #include <arpa/inet.h>
 #include <gnutls/gnutls.h>
@@ -86,13 +87,17 @@ static enum MHD_Result server_access(void *cls, struct MHD_Connection *conn, con
 	bool argocd = !strncmp(url, "/argocd", 7) && (url[7] == '/' || url[7] == '\0');
 	/* /metrics needs no credentials, like a service's own metrics port */
 	bool metrics = !strcmp(url, "/metrics");
-	if (!argocd && !metrics)
+	/* /sonarqube, /defectdojo, /harbor check their own credentials */
+	bool scanners = sbx_scanners_owns(url);
+	if (!argocd && !metrics && !scanners)
 		req->who = server_identify(srv, req);
 	pthread_mutex_lock(&srv->store.lock);
 	if (argocd)
 		sbx_argocd_handle(req);
 	else if (metrics)
 		sbx_metrics_handle(req);
+	else if (scanners)
+		sbx_scanners_handle(req);
 	else
 		api_handle(req);
 	pthread_mutex_unlock(&srv->store.lock);

@@ -6,6 +6,7 @@
 #include "core/xalloc.h"
 #include "sandbox/argocd.h"
 #include "sandbox/gitrepo.h"
+#include "sandbox/scanners_api.h"
 
 #include <errno.h>
 #include <openssl/evp.h>
@@ -109,6 +110,35 @@ static void statedir_gitops_repo(struct strbuf *sb, const char *dir)
 	free(repo);
 }
 
+/* The SonarQube, DefectDojo and Harbor this sandbox serves (sandbox/scanners_api.c),
+ * unless the scenario names its own. */
+static void statedir_scanners(struct strbuf *sb, const char *dir, const struct server *srv)
+{
+	if (strstr(strbuf_str(sb), "\nscanners:") || !strncmp(strbuf_str(sb), "scanners:", 9))
+		return;
+	if (sb->len && sb->buf[sb->len - 1] != '\n')
+		strbuf_putc(sb, '\n');
+	/* images are named by the scenario's registry, not by this server's address */
+	const char *img = strstr(strbuf_str(sb), "\n    image: ");
+	/* copied: the appends below may move sb's bytes */
+	char *registry = img ? xstrndup(img + 12, strcspn(img + 12, "/\n")) : NULL;
+	char *abs = realpath(dir, NULL);
+	const char *d = abs ? abs : dir;
+	const char *u = srv->base_url;
+	strbuf_printf(sb, "scanners:\n"
+		      "  sonarqube:\n    url: %s/sonarqube\n    token: {file: %s/sonarqube.token}\n"
+		      "    ca_file: %s/ca.crt\n"
+		      "  defectdojo:\n    url: %s/defectdojo\n    token: {file: %s/defectdojo.token}\n"
+		      "    ca_file: %s/ca.crt\n"
+		      "  harbor:\n    url: %s/harbor\n    username: %s\n"
+		      "    password: {file: %s/harbor.password}\n    ca_file: %s/ca.crt\n",
+		      u, d, d, u, d, d, u, SBX_HARBOR_ROBOT, d, d);
+	if (registry && *registry)
+		strbuf_printf(sb, "    registry: %s\n", registry);
+	free(registry);
+	free(abs);
+}
+
 static const char *statedir_prometheus_url;
 
 void statedir_set_prometheus(const char *url)
@@ -139,6 +169,7 @@ static char *statedir_platform(const char *dir, const struct server *srv,
 			      "  ca_file: %s/ca.crt\n", srv->base_url, d, d);
 		free(abs);
 	}
+	statedir_scanners(&sb, dir, srv);
 	/* the Prometheus that scrapes this sandbox (started by the tests or the demo) */
 	if (statedir_prometheus_url && !strstr(strbuf_str(&sb), "\nprometheus:") &&
 	    strncmp(strbuf_str(&sb), "prometheus:", 11)) {
@@ -172,6 +203,12 @@ int statedir_write(const char *dir, const struct server *srv, const struct scena
 	if (!rc)
 		rc = statedir_put(dir, "argocd-readonly.token", sbx_argocd_token(ARGOCD_READONLY), err,
 				  errlen);
+	if (!rc)
+		rc = statedir_put(dir, "sonarqube.token", sbx_sonarqube_token(), err, errlen);
+	if (!rc)
+		rc = statedir_put(dir, "defectdojo.token", sbx_defectdojo_token(), err, errlen);
+	if (!rc)
+		rc = statedir_put(dir, "harbor.password", sbx_harbor_password(), err, errlen);
 	if (!rc)
 		rc = statedir_put(dir, "platform.yaml", platform, err, errlen);
 	if (!rc)
