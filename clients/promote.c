@@ -442,7 +442,46 @@ int promote_plan_build(const struct platform *p, const json_t *apps,
 				    *out->git_to_tag ? out->git_to_tag : "nothing", out->from_env,
 				    out->tag)
 			: already_detail(out));
+	/* the findings come from the loop: promote_plan_gate_findings closes it if need be */
+	gate_set(out, PROMOTE_GATE_NO_CRITICAL, true, xstrdup("findings not checked"));
 	return 0;
+}
+
+bool promote_gate_no_critical_required(const struct platform_env *env)
+{
+	if (!env)
+		return false;
+	if (env->gate_no_critical != PLATFORM_GATE_DEFAULT)
+		return env->gate_no_critical == PLATFORM_GATE_ON;
+	return env->protection != PLATFORM_PROTECT_NONE;
+}
+
+void promote_plan_gate_findings(struct promote_plan *plan, const struct platform *p,
+				long critical, const char *why)
+{
+	bool required = promote_gate_no_critical_required(platform_env_find(p, plan->to_env));
+	const char *version = plan->tag && *plan->tag ? plan->tag : plan->from_version;
+	struct promote_gate *g = &plan->gates[PROMOTE_GATE_NO_CRITICAL];
+	g->name = gate_names[PROMOTE_GATE_NO_CRITICAL];
+	free(g->detail);
+	if (critical < 0)
+		g->detail = xasprintf("the findings of %s in %s could not be read: %s%s",
+				      plan->service, plan->from_env, why ? why : "unknown error",
+				      required ? "" : " (gate off for this environment)");
+	else if (critical > 0)
+		g->detail = xasprintf("%s %s in %s has %ld critical finding%s (opsdeck findings "
+				      "--service %s --env %s)%s", plan->service, version ? version : "",
+				      plan->from_env, critical, critical == 1 ? "" : "s",
+				      plan->service, plan->from_env,
+				      required ? "" : "; the gate is off for this environment");
+	else
+		g->detail = xasprintf("%s %s in %s has no critical finding", plan->service,
+				      version ? version : "", plan->from_env);
+	g->ok = critical == 0 || !required;
+	plan->blocked = false;
+	for (int i = 0; i < PROMOTE_GATE_COUNT; i++)
+		if (!plan->gates[i].ok)
+			plan->blocked = true;
 }
 
 void promote_plan_clear(struct promote_plan *plan)

@@ -42,7 +42,8 @@ void promote_remote_clear(struct promote_remote *pr);
 	X(SOURCE_HEALTHY, "source Synced and Healthy")                     \
 	X(NOT_FROZEN, "target not frozen")                                 \
 	X(ORDER, "target after source in promotion order")                 \
-	X(VERSIONS_DIFFER, "versions differ")
+	X(VERSIONS_DIFFER, "versions differ")                             \
+	X(NO_CRITICAL, "no critical finding in the version")
 
 enum promote_gate_id {
 #define PROMOTE_GATE_ENUM_(id, name) PROMOTE_GATE_##id,
@@ -95,6 +96,19 @@ int promote_plan_build(const struct platform *p, const json_t *apps,
 		       const struct gitops_remote *r, const char *service, const char *from,
 		       const char *to, long long now, struct promote_plan *out, char *err,
 		       size_t errlen);
+
+/* Whether the NO_CRITICAL gate holds promotions into env: platform.yaml's
+ * environments[].gates.no_critical when given, else on for a protected environment
+ * (protection other than none). */
+bool promote_gate_no_critical_required(const struct platform_env *env);
+
+/* The NO_CRITICAL gate, after promote_plan_build (which leaves it open, "not checked"):
+ * critical is the number of critical findings of the service's workload in the SOURCE
+ * environment, which runs the version being promoted; -1 when they could not be read
+ * (why says so). When the gate is required for the target, a critical finding or
+ * unread findings close it; otherwise the count is only noted. plan->blocked follows. */
+void promote_plan_gate_findings(struct promote_plan *plan, const struct platform *p,
+				long critical, const char *why);
 
 /* Frees what the plan owns and zeroes it. */
 void promote_plan_clear(struct promote_plan *plan);

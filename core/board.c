@@ -231,6 +231,12 @@ static const char *mark_of(const struct board_cell *c, const struct board_marks 
 
 struct table *board_table(const struct board *b, const struct board_marks *marks)
 {
+	return board_table_findings(b, marks, NULL, NULL);
+}
+
+struct table *board_table_findings(const struct board *b, const struct board_marks *marks,
+				   const char *critical, const char *high)
+{
 	struct table *t = table_new();
 	table_add_column(t, "Service", "string", "name", 0);
 	table_add_column(t, "Tenant", "string", "", 0);
@@ -251,12 +257,27 @@ struct table *board_table(const struct board *b, const struct board_marks *marks
 				strbuf_puts(&sb, marks->drift);
 			if (*c->deployed)
 				strbuf_printf(&sb, " %s", c->deployed);
+			const char *sev = c->critical ? critical : c->high ? high : NULL;
+			if (sev)
+				strbuf_printf(&sb, " %s", sev);
 			table_set_cell(tr, 2 + e, strbuf_str(&sb));
 			strbuf_free(&sb);
 		}
 		table_set_identity(tr, "", r->service, r->service);
 	}
 	return t;
+}
+
+void board_set_findings(struct board *b, const char *service, const char *env,
+			unsigned critical, unsigned high)
+{
+	struct board_row *r = (struct board_row *)board_find(b, service);
+	for (size_t e = 0; r && env && e < b->nenvs; e++) {
+		if (!strcmp(b->envs[e], env)) {
+			r->cells[e].critical = critical;
+			r->cells[e].high = high;
+		}
+	}
 }
 
 const struct board_row *board_find(const struct board *b, const char *service)

@@ -27,6 +27,7 @@ struct board_cell {
 	char *deployed;     /* age of the last deploy ("3d"), "" */
 	enum board_state state;
 	bool drift;
+	unsigned critical, high;    /* security findings there (board_set_findings), 0 */
 };
 
 struct board_row {
@@ -58,6 +59,15 @@ struct board_marks {
 	const char *ok, *progressing, *out_of_sync, *degraded, *drift;
 };
 struct table *board_table(const struct board *b, const struct board_marks *marks);
+/* The same with a mark after the age for cells with critical findings, or else high
+ * ones (board_set_findings); NULL: no mark. */
+struct table *board_table_findings(const struct board *b, const struct board_marks *marks,
+				   const char *critical, const char *high);
+
+/* Records the critical and high findings of service's workload in env (no-op when the
+ * board has no such cell), shown by board_table with the critical/high marks. */
+void board_set_findings(struct board *b, const char *service, const char *env,
+			unsigned critical, unsigned high);
 
 /* The row of service (NULL when absent). */
 const struct board_row *board_find(const struct board *b, const char *service);

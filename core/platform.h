@@ -62,6 +62,13 @@ struct platform_freeze {
 	struct platform_cron cron;
 };
 
+/* A gate an environment turns on or off in platform.yaml (gates: {no_critical: true}). */
+enum platform_gate {
+	PLATFORM_GATE_DEFAULT,    /* not said: on when the environment is protected */
+	PLATFORM_GATE_ON,
+	PLATFORM_GATE_OFF,
+};
+
 struct platform_env {
 	char *name;
 	char *cluster;             /* cluster name, NULL when unknown */
@@ -69,6 +76,7 @@ struct platform_env {
 	enum platform_protection protection;
 	struct platform_freeze *freeze;
 	size_t nfreeze;
+	enum platform_gate gate_no_critical; /* gates.no_critical: promotions into it */
 	bool derived;
 };
 

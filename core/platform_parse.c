@@ -327,6 +327,24 @@ static bool read_freeze(struct rd *r, const json_t *v, struct platform_env *e, s
 	return true;
 }
 
+/* gates: {no_critical: true|false}: the promotion gates an environment turns on or off. */
+static bool read_gates(struct rd *r, const json_t *v, struct platform_env *e, size_t ei)
+{
+	const char *k;
+	json_t *g;
+	if (!json_is_object(v))
+		return fail(r, "expected a mapping {no_critical: true|false}");
+	json_object_foreach((json_t *)v, k, g) {
+		at(r, "environments[%zu].gates.%s", ei, k);
+		if (strcmp(k, "no_critical") != 0)
+			return fail(r, "unknown gate (known: no_critical)");
+		if (!json_is_boolean(g))
+			return fail(r, "expected true or false");
+		e->gate_no_critical = json_is_true(g) ? PLATFORM_GATE_ON : PLATFORM_GATE_OFF;
+	}
+	return true;
+}
+
 static bool read_env_key(struct rd *r, void *entry, size_t ei, const char *k,
 			 const json_t *v)
 {
@@ -341,6 +359,8 @@ static bool read_env_key(struct rd *r, void *entry, size_t ei, const char *k,
 		return read_protection(r, v, &e->protection);
 	if (strcmp(k, "freeze") == 0)
 		return read_freeze(r, v, e, ei);
+	if (strcmp(k, "gates") == 0)
+		return read_gates(r, v, e, ei);
 	return fail(r, "unknown key");
 }
 
@@ -559,8 +579,8 @@ static bool read_section(struct rd *r, const char *k, const json_t *v)
 	}
 	if (strcmp(k, "gitops") == 0)
 		return read_gitops(r, v);
-	if (strcmp(k, "argocd") == 0 || strcmp(k, "prometheus") == 0)
-		return true;   /* read by clients/argocd_config.c, clients/prometheus_config.c */
+	if (strcmp(k, "argocd") == 0 || strcmp(k, "prometheus") == 0 || strcmp(k, "scanners") == 0)
+		return true;   /* read by clients/{argocd,prometheus,scanners}_config.c */
 	return fail(r, "unknown key");
 }
 

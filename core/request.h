@@ -79,7 +79,10 @@ enum request_flag {
 	/* triage: from an alert to its app, pods and recent changes */ \
 	REQUEST(OPEN_APP, "open-app", REQ_FOOTER, "Open the Argo CD application of the selected alert") \
 	REQUEST(FAILING_PODS, "failing-pods", REQ_FOOTER, "The pods of the selected alert's service") \
-	REQUEST(CHANGES, "changes", REQ_FOOTER, "What changed: the app's last syncs and their diff")
+	REQUEST(CHANGES, "changes", REQ_FOOTER, "What changed: the app's last syncs and their diff") \
+	/* findings: security findings per workload */ \
+	REQUEST(FINDINGS_FIXABLE, "findings-fixable", REQ_FOOTER, "Findings: count only those with a fix, or all") \
+	REQUEST(FINDINGS_GROUP, "findings-group", REQ_FOOTER, "Findings: by workload, service, environment or cluster")
 
 #define REQUEST_ENUM_(id, name, flags, help) REQ_##id,
 enum request {

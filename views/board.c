@@ -1,6 +1,7 @@
 /* The environment board (`:board`): one row per service, one column per environment in
  * promotion order, each cell the version running there with a sync/health mark and the
- * age of the last deploy, drift marked; live from the Argo CD stream. Enter opens the
+ * age of the last deploy, drift marked, and security findings marked (critical, high)
+ * once they are read in the background; live from the Argo CD stream. Enter opens the
  * service's apps. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,8 @@
 #include "tui/glyphs.h"
 #include "tui/table_widget.h"
 #include "views/console.h"
+#include "views/findings_fetch.h"
+#include "views/findings_model.h"
 #include "views/view.h"
 
 struct board_view {
@@ -27,13 +30,31 @@ struct board_view {
 	struct store *cells;        /* the board as rows */
 	struct rowview *rows;
 	struct table_widget *table;
+	struct findings_multi *fetch;   /* the findings, read once per open */
+	struct findings *findings;      /* NULL until they land */
+	bool findings_new;              /* landed since the board was last built */
 };
+
+/* Marks each cell with the findings of its service's workload there. */
+static void board_mark_findings(struct board_view *bv)
+{
+	for (size_t i = 0; bv->findings && i < bv->board->nrows; i++) {
+		for (size_t e = 0; e < bv->board->nenvs; e++) {
+			unsigned c[FINDING_SEVERITY_COUNT];
+			findings_service_counts(bv->findings, bv->board->rows[i].service,
+						bv->board->envs[e], c);
+			board_set_findings(bv->board, bv->board->rows[i].service, bv->board->envs[e],
+					   c[FINDING_CRITICAL], c[FINDING_HIGH]);
+		}
+	}
+}
 
 /* Rebuilds the board when the apps moved (a few hundred apps: cheap). */
 static void board_refresh(struct board_view *bv)
 {
-	if (bv->board && store_generation(bv->apps) == bv->built_gen)
+	if (bv->board && store_generation(bv->apps) == bv->built_gen && !bv->findings_new)
 		return;
+	bv->findings_new = false;
 	bv->built_gen = store_generation(bv->apps);
 	/* the store's rows as one table: board_build reads columns by name */
 	struct table *t = table_new();
@@ -61,9 +82,14 @@ static void board_refresh(struct board_view *bv)
 	free(order);
 	table_free(t);
 	store_changes_clear(bv->apps); /* nothing else consumes them: let deleted rows go */
+	board_mark_findings(bv);
+	/* two triangles: critical; one: high (drift already owns "!") */
+	char critical[16];
+	snprintf(critical, sizeof critical, "%s%s", glyph(GLYPH_SORT_ASC), glyph(GLYPH_SORT_ASC));
 	struct board_marks marks = {glyph(GLYPH_CHECK), glyph(GLYPH_ELLIPSIS), "*",
 				    glyph(GLYPH_CROSS_MARK), "!"};
-	store_sync(bv->cells, board_table(bv->board, &marks));
+	store_sync(bv->cells, board_table_findings(bv->board, &marks, critical,
+						   glyph(GLYPH_SORT_ASC)));
 }
 
 static void on_synced(void *ud, struct table *t)
@@ -107,12 +133,30 @@ static enum theme_element cell_style(void *ud, const struct rowview *rows, size_
 	if (c->drift)
 		return THEME_STATUS_WARN;
 	switch (c->state) {
-	case BOARD_OK: return THEME_HEALTH_HEALTHY;
+	case BOARD_OK:
+		/* a healthy cell shows its findings' colour; trouble running comes first */
+		return c->critical ? THEME_SEVERITY_CRITICAL
+		       : c->high ? THEME_SEVERITY_HIGH : THEME_HEALTH_HEALTHY;
 	case BOARD_PROGRESSING: return THEME_HEALTH_PROGRESSING;
 	case BOARD_OUT_OF_SYNC: return THEME_SYNC_OUTOFSYNC;
 	case BOARD_DEGRADED: return THEME_HEALTH_DEGRADED;
 	default: return THEME_ROW;
 	}
+}
+
+static void on_findings(void *ud, struct findings *set, const char *err, size_t failed)
+{
+	(void)err;
+	(void)failed;   /* the marks are a hint: what could be read is shown */
+	struct board_view *bv = ud;
+	bv->fetch = NULL;
+	if (bv->findings) {
+		findings_free(bv->findings);
+		free(bv->findings);
+	}
+	bv->findings = set;
+	bv->findings_new = true;
+	console_changed(bv->view->console, bv->view, VIEW_BODY);
 }
 
 static bool board_open(struct view *v, const struct view_args *a, char *err, size_t errlen)
@@ -133,6 +177,7 @@ static bool board_open(struct view *v, const struct view_args *a, char *err, siz
 		rowview_set_filter(bv->rows, a->text, NULL, 0); /* a tenant's services */
 	static const struct argocd_watch_callbacks cbs = {on_synced, on_event, on_state};
 	bv->watch = argocd_watch_apps(bv->ac, &cbs, bv);
+	bv->fetch = findings_console_fetch(v->console, NULL, on_findings, bv);
 	return true;
 }
 
@@ -140,6 +185,11 @@ static void board_close(struct view *v)
 {
 	struct board_view *bv = v->priv;
 	argocd_watch_stop(bv->watch);
+	findings_multi_cancel(bv->fetch);
+	if (bv->findings) {
+		findings_free(bv->findings);
+		free(bv->findings);
+	}
 	table_widget_free(bv->table);
 	rowview_free(bv->rows);
 	store_free(bv->cells);

@@ -271,8 +271,8 @@ static bool run_view_command(struct console *c, const struct view_entry *e, char
 		return true;
 	}
 	struct view_args a = {.title = e->command};
-	if (e->ops == &apps_view_ops && n > 1)
-		a.text = words[1];   /* :apps payments → filtered */
+	if ((e->ops == &apps_view_ops || e->ops == &findings_view_ops) && n > 1)
+		a.text = words[1];   /* :apps payments, :findings cart → filtered */
 	char envs[160];
 	if (e->ops == &promote_view_ops) {
 		if (n != 4) {

@@ -16,6 +16,8 @@
 #include "core/strbuf.h"
 #include "core/xalloc.h"
 #include "views/console.h"
+#include "views/findings_fetch.h"
+#include "views/findings_model.h"
 #include "views/pager_view.h"
 #include "views/promote_text.h"
 
@@ -52,6 +54,11 @@ struct promote_view {
 	struct argocd_call *call;
 	struct argocd_watch *watch;
 	bool following;
+	/* the NO_CRITICAL gate: the source environment's findings, read beside the plan */
+	struct findings_multi *findings;
+	bool findings_read;
+	long critical;                 /* -1: could not be read (findings_err) */
+	char *findings_err;
 };
 
 static void render(struct promote_view *pv)
@@ -122,6 +129,39 @@ static void job_free(struct promote_job *j)
 
 static void start_following(struct promote_view *pv);
 
+/* The gate once both the plan and the findings are there. */
+static void gate_findings(struct promote_view *pv)
+{
+	if (!pv->planned || !pv->findings_read)
+		return;
+	promote_plan_gate_findings(&pv->plan, console_platform(pv->view->console), pv->critical,
+				   pv->findings_err);
+}
+
+static void plan_status(struct promote_view *pv)
+{
+	gate_findings(pv);
+	set_status(pv, !pv->findings_read ? "Reading the findings of %s in %s for the gates..."
+		   : pv->plan.blocked ? "Blocked: a gate below is not met."
+		   : "Press p (or Enter) to promote, Esc to leave it.", pv->service, pv->from);
+}
+
+static void on_findings(void *ud, struct findings *set, const char *err, size_t failed)
+{
+	struct promote_view *pv = ud;
+	pv->findings = NULL;
+	pv->findings_read = true;
+	unsigned counts[FINDING_SEVERITY_COUNT];
+	findings_service_counts(set, pv->service, pv->from, counts);
+	/* a cluster that answered nothing cannot vouch for the version */
+	pv->critical = failed ? -1 : (long)counts[FINDING_CRITICAL];
+	pv->findings_err = err ? xstrdup(err) : NULL;
+	findings_free(set);
+	free(set);
+	if (pv->planned)
+		plan_status(pv);
+}
+
 static void on_synced_app(void *ud, const struct argocd_result *res, json_t *body)
 {
 	struct promote_view *pv = ud;
@@ -160,8 +200,7 @@ static void job_done(void *ud)
 			pv->plan = j->plan;
 			memset(&j->plan, 0, sizeof j->plan);
 			pv->planned = true;
-			set_status(pv, pv->plan.blocked ? "Blocked: a gate below is not met."
-					: "Press p (or Enter) to promote, Esc to leave it.");
+			plan_status(pv);
 		} else {
 			set_status(pv, "No plan: %s", j->err);
 		}
@@ -276,9 +315,20 @@ static unsigned confirm(struct promote_view *pv, enum action_kind kind)
 		console_flash(c, CHROME_FLASH_INFO, "busy: wait for the step in progress");
 		return VIEW_CHROME;
 	}
+	if (kind == ACTION_PROMOTE && pv->planned && !pv->findings_read) {
+		console_flash(c, CHROME_FLASH_INFO, "reading the findings for the gates: a moment");
+		return VIEW_CHROME;
+	}
 	if (!pv->planned || (kind == ACTION_PROMOTE && pv->plan.blocked)) {
-		console_flash(c, CHROME_FLASH_WARN, pv->planned ? "blocked: see the gates"
-					 : "no plan yet");
+		const struct promote_gate *g = NULL;
+		for (int i = 0; pv->planned && !g && i < PROMOTE_GATE_COUNT; i++)
+			g = pv->plan.gates[i].ok ? NULL : &pv->plan.gates[i];
+		if (g)
+			console_flash(c, CHROME_FLASH_WARN, "blocked: %s: %s", g->name,
+				      g->detail ? g->detail : "");
+		else
+			console_flash(c, CHROME_FLASH_WARN, pv->planned ? "blocked: see the gates"
+				      : "no plan yet");
 		return VIEW_CHROME;
 	}
 	if (kind == ACTION_REVERT && !pv->landed[0]) {
@@ -355,6 +405,8 @@ static bool promote_open(struct view *v, const struct view_args *a, char *err, s
 	free(title);
 	set_status(pv, "Planning: reading the applications...");
 	pv->call = argocd_list_apps(pv->ac, on_apps, pv);
+	const struct platform_env *fe = platform_env_find(console_platform(v->console), from);
+	pv->findings = findings_console_fetch(v->console, fe ? fe->cluster : NULL, on_findings, pv);
 	return true;
 }
 
@@ -366,6 +418,8 @@ static void promote_close(struct view *v)
 	if (pv->call)
 		argocd_call_cancel(pv->call);
 	argocd_watch_stop(pv->watch);
+	findings_multi_cancel(pv->findings);
+	free(pv->findings_err);
 	/* a job still running reads remote, who and plan: they must outlive it, so a view
 	 * closed mid-step leaks them rather than free them under the worker */
 	if (!pv->job) {

@@ -17,6 +17,8 @@
 #include "core/table_print.h"
 #include "core/xalloc.h"
 #include "views/argocd_batch.h"
+#include "views/findings_cmd.h"
+#include "views/findings_model.h"
 #include "views/promote_text.h"
 
 enum { WAIT_POLL_MS = 1000, WAIT_DEFAULT_S = 300, DEGRADED_FOR_MS = 10000 };
@@ -325,6 +327,28 @@ static int land(struct batch *b, const struct promote_plan *pl, const struct pro
 	return rc;
 }
 
+/* The NO_CRITICAL gate: the findings of the source environment's cluster, read now. */
+static void gate_findings(struct batch *b, struct promote_plan *pl)
+{
+	const struct platform_env *from = platform_env_find(b->platform, pl->from_env);
+	char err[1024] = "no kubeconfig to read the findings with";
+	struct findings *set = NULL;
+	if (b->base.kcfg) {
+		struct findings_batch_env env = {b->base.loop, b->base.http, b->base.jobs,
+						 b->base.kcfg, NULL};
+		set = findings_batch_read(&env, b->platform, from ? from->cluster : NULL,
+					  ARGOCD_BATCH_TIMEOUT_MS, err, sizeof err);
+	}
+	unsigned counts[FINDING_SEVERITY_COUNT];
+	findings_service_counts(set, pl->service, pl->from_env, counts);
+	promote_plan_gate_findings(pl, b->platform, set ? (long)counts[FINDING_CRITICAL] : -1,
+				   err);
+	if (set) {
+		findings_free(set);
+		free(set);
+	}
+}
+
 static int cmd_promote(struct batch *b, const struct promote_args *o)
 {
 	struct promote_plan pl;
@@ -334,8 +358,13 @@ static int cmd_promote(struct batch *b, const struct promote_args *o)
 		fprintf(stderr, "error: %s\n", err);
 		return 1;
 	}
+	gate_findings(b, &pl);
 	print_plan(&pl);
 	int rc = pl.blocked ? 1 : 0;
+	for (int i = 0; pl.blocked && i < PROMOTE_GATE_COUNT; i++)
+		if (!pl.gates[i].ok)
+			fprintf(stderr, "\nerror: blocked: %s: %s", pl.gates[i].name,
+				pl.gates[i].detail ? pl.gates[i].detail : "");
 	if (pl.blocked)
 		fprintf(stderr, "\nerror: the promotion is blocked by its gates; nothing changed\n");
 	if (rc || o->dry_run) {

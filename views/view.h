@@ -111,6 +111,8 @@ struct view {
 	     "Firing alerts mapped to services, apps and environments; the way to a rollback") \
 	VIEW(TIMELINE, timeline_view_ops, "timeline", "", \
 	     "Warning events, Argo CD operations and alerts seen, kept after the cluster forgets") \
+	VIEW(FINDINGS, findings_view_ops, "findings", "vulns security", \
+	     "Security findings per workload: counts by severity, fixable, drill down") \
 	VIEW(HELP, help_view_ops, "help", "?", "The keys of the current view and the commands")
 
 #define VIEW_OPS_DECLARE_(id, ops, cmd, aliases, help) extern const struct view_ops ops;
@@ -126,6 +128,7 @@ extern const struct view_ops app_view_ops;       /* one Argo CD app: tree, histo
 extern const struct view_ops app_diff_view_ops;  /* one app's live/desired diff */
 extern const struct view_ops changes_view_ops;   /* an app's last syncs and their diff */
 extern const struct view_ops logs_view_ops;      /* container logs, followed */
+extern const struct view_ops finding_view_ops;   /* one security finding as text (args.text) */
 
 /* One entry of the registry. */
 struct view_entry {

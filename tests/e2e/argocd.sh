@@ -80,7 +80,7 @@ e2e_keys Escape Escape
 e2e_command board
 e2e_expect_line ":board: services x environments in promotion order" 2 'SERVICE +TENANT +DEV +SIT +UAT +PRE +PRD'
 e2e_ok "...one row per service (12)" sh -c "[ \$(tmux -L '$E2E_SOCK' capture-pane -p -t '$E2E_SESSION' | sed -n '4,20p' | grep -cE '^ [a-z-]+ +(payments|storefront|identity) ') -eq 12 ]"
-e2e_ok "...the version cart runs in uat after the sync" e2e_wait_line 5 '^ cart +storefront +[0-9.]+ . [0-9a-z]+ +[0-9.]+ . [0-9a-z]+ +[0-9.]+'
+e2e_ok "...the version cart runs in uat after the sync" e2e_wait_line 5 '^ cart +storefront +[0-9.]+ . [0-9a-z]+( [^ ]+)? +[0-9.]+ . [0-9a-z]+( [^ ]+)? +[0-9.]+'
 
 e2e_stop
 audit() {

@@ -89,6 +89,7 @@ expect_rc 0 "OPSDECK_PROMETHEUS_URL overrides the url" \
 if ! command -v git >/dev/null 2>&1 || [ ! -d "$S/gitops.git" ]; then
 	skip "no git or no GitOps repository: cannot promote"
 else
+	sandbox_gate_off pre   # 2.6.4's critical finding would stop it at the gate
 	"$OPSDECK" promote catalog --from uat --to pre --yes >"$S/promote.out" 2>&1
 	rc=$?
 	if [ $rc -eq 0 ]; then ok "promote catalog uat -> pre --yes"; else

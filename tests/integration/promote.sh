@@ -58,7 +58,7 @@ n0=$(count)
 expect_rc 0 "promote gateway --from uat --to pre --dry-run" \
 	"$OPSDECK" promote gateway --from uat --to pre --dry-run
 check "...shows versions from and to" grep -q 'git 0.9.12 -> 0.9.14' "$S/out"
-check "...the gates, all passed" sh -c "[ \$(grep -c '^  \[ok\]' '$S/out') -eq 4 ]"
+check "...the gates, all five passed (no critical finding in 0.9.14 among them)" sh -c "[ \$(grep -c '^  \[ok\]' '$S/out') -eq 5 ] && grep -q '^  \[ok\] no critical finding' '$S/out'"
 check "...the commits of the source" grep -q 'gateway: promote 0.9.14 to uat' "$S/out"
 check "...the diff of the target file" grep -q '^+    newTag: "0.9.14"' "$S/out"
 check "...and changes nothing" same_count "$n0"
@@ -154,7 +154,12 @@ check "catalog 2.6.4 runs Synced and Healthy in uat" sh -c "
 import json,sys; b=json.load(sys.stdin); c=[r for r in b if r['service']=='catalog'][0]['environments']['uat']
 assert c['version']=='2.6.4' and c['state']=='ok', c\""
 n4=$(count)
-expect_rc 1 "promote the bad release uat -> pre --yes --wait: Degraded (exit 1)" \
+expect_rc 1 "promote the bad release uat -> pre --yes: blocked, 2.6.4 has a critical finding" \
+	"$OPSDECK" promote catalog --from uat --to pre --yes
+check "...the gate says so" grep -q 'blocked: no critical finding in the version' "$S/out"
+check "...git log unchanged" same_count "$n4"
+sandbox_gate_off pre
+expect_rc 1 "with pre's gate off: promote the bad release --yes --wait: Degraded (exit 1)" \
 	"$OPSDECK" promote catalog --from uat --to pre --yes --wait --timeout 60
 check "...and prints the way back" grep -q 'opsdeck promote --revert' "$S/out"
 check "...one new commit" same_count $((n4 + 1))

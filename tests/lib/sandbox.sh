@@ -67,6 +67,21 @@ sandbox_start() {
 	export SANDBOX_STATE SANDBOX_URL KUBECONFIG
 }
 
+# sandbox_gate_off ENV: the operator's override in $SANDBOX_STATE/platform.yaml that lets a
+# release with a critical finding into ENV (gates: {no_critical: false}), for the tests
+# that promote the bad release on purpose to watch it fail.
+sandbox_gate_off() {
+	python3 - "$SANDBOX_STATE/platform.yaml" "$1" <<'EOF_PY'
+import sys
+path, env = sys.argv[1], sys.argv[2]
+text = open(path).read()
+entry = '  - name: %s\n' % env
+assert entry in text, 'no environment %s in %s' % (env, path)
+text = text.replace(entry, entry + '    gates: {no_critical: false}\n', 1)
+open(path, 'w').write(text)
+EOF_PY
+}
+
 # sandbox_stop: SIGTERM, and the sandbox must exit 0 within 5 s.
 sandbox_stop() {
 	[ -n "${SANDBOX_PID:-}" ] || return 0
