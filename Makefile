@@ -20,7 +20,7 @@ SBX_SRC   = $(filter-out sandbox/main.c,$(wildcard sandbox/*.c))
 TEST_SRC  = $(wildcard tests/unit/test_*.c)
 SUPPORT_SRC = $(wildcard tests/support/*.c)
 
-EMBED_SRC = $(sort $(wildcard keymaps/*.yaml themes/*.yaml))
+EMBED_SRC = $(sort $(wildcard keymaps/*.yaml themes/*.yaml thresholds/*.yaml))
 
 LIB_OBJ   = $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/embedded.o
 CORE_OBJ  = $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
@@ -36,8 +36,8 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-# keymaps/ and themes/ compiled in: the defaults a user's files override.
-$(BUILD)/gen/embedded.c: $(EMBED_SRC) scripts/embed.sh
+# keymaps/, themes/ and thresholds/ compiled in: the defaults a user's files override.
+$(BUILD)/gen/embedded.c: $(EMBED_SRC) scripts/embed.sh Makefile
 	@mkdir -p $(dir $@)
 	sh scripts/embed.sh $@ $(EMBED_SRC)
 

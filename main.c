@@ -10,6 +10,8 @@
 #include "views/promote_cmd.h"
 #include "views/audit_cmd.h"
 #include "views/console.h"
+#include "views/dora_cmd.h"
+#include "views/findings_cmd.h"
 #include "views/get.h"
 #include "views/logs_cmd.h"
 #include "views/timeline_cmd.h"
@@ -36,6 +38,9 @@ static const char usage[] =
 	"                     sync), or revert a promotion\n"
 	"  logs TARGET [-n NS] [-f] [--tail N] [--since D] [-c C] [--previous] [--timestamps] [--prefix]\n"
 	"  alerts [-o table|json] [--all]  firing (--all: and pending) Prometheus alerts\n"
+	"  findings [--service S] [--env E] [--cluster C] [--fixable] [-o table|json|csv]\n"
+	"                     security findings per workload, counts by severity\n"
+	"  dora [--service S | --tenant T] [--env E] [--window 30d] [-o table|json|csv|md]  DORA scorecards\n"
 	"  timeline [--since 1h] [--kind K] [-o table|json]  warning events, operations, alerts seen\n"
 	"  audit verify [FILE] | audit log [-o table|json] [FILE]\n"
 	"                     check or print the audit log of every action\n"
@@ -79,6 +84,10 @@ int main(int argc, char **argv)
 		rc = logs_command(&g, nrest - 1, rest + 1);
 	} else if (nrest > 0 && strcmp(rest[0], "alerts") == 0) {
 		rc = alerts_command(&g, nrest - 1, rest + 1);
+	} else if (nrest > 0 && strcmp(rest[0], "findings") == 0) {
+		rc = findings_command(&g, nrest - 1, rest + 1);
+	} else if (nrest > 0 && strcmp(rest[0], "dora") == 0) {
+		rc = dora_command(&g, nrest - 1, rest + 1);
 	} else if (nrest > 0 && strcmp(rest[0], "timeline") == 0) {
 		rc = timeline_command(&g, nrest - 1, rest + 1);
 	} else if (nrest > 0 && strcmp(rest[0], "audit") == 0) {

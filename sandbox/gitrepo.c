@@ -133,10 +133,26 @@ static int gitrepo_commit(git_repository *repo, git_index *idx, const char *ref,
 	return rc;
 }
 
+/* A revert's message, as gitops_revert writes one: the subject of the commit undone
+ * (seen maps each placeholder to {sha, subject} of its commit). NULL when unknown. */
+static char *gitrepo_revert_message(const struct gitrepo_deploy *d, json_t *seen)
+{
+	json_t *undone = d->reverts ? json_object_get(seen, d->reverts) : NULL;
+	const char *sha = json_string_value(json_object_get(undone, "sha"));
+	const char *subject = json_string_value(json_object_get(undone, "subject"));
+	if (!sha || !subject)
+		return NULL;
+	return xasprintf("Revert \"%s\"\n\nThis reverts commit %s.\n\nReverts: %s\n"
+			 "Promoted-To: %s\n", subject, sha, sha, d->env);
+}
+
 /* The message of a deploy's commit; Source-Revision names the commit that brought the
  * same release to the environment it came from, when the history holds one. */
 static char *gitrepo_message(const struct gitrepo_deploy *d, json_t *seen)
 {
+	char *revert = gitrepo_revert_message(d, seen);
+	if (revert)
+		return revert;
 	struct strbuf sb = STRBUF_INIT;
 	char key[256];
 	strbuf_printf(&sb, "%s: promote %s to %s\n\n", d->service, d->tag, d->env);
@@ -167,6 +183,14 @@ static int gitrepo_replay(git_repository *repo, git_index *idx, const char *ref,
 			char key[256];
 			snprintf(key, sizeof key, "%s@%s@%s", d[i].service, d[i].env, d[i].tag);
 			json_object_set_new(seen, key, json_string(d[i].sha));
+			if (d[i].placeholder) {
+				char *nl = strchr(msg, '\n');
+				char *subject = xstrndup(msg, nl ? (size_t)(nl - msg) : strlen(msg));
+				json_object_set_new(seen, d[i].placeholder,
+						    json_pack("{s:s, s:s}", "sha", d[i].sha,
+							      "subject", subject));
+				free(subject);
+			}
 		}
 		free(who);
 		free(msg);

@@ -22,6 +22,8 @@ struct gitrepo_deploy {
 	char *tenant;             /* the namespace suffix's owner, for the file's namespace */
 	time_t when;              /* commit and author time */
 	char *placeholder;        /* the sha the scenario wrote for this deploy, or NULL */
+	char *reverts;            /* the placeholder of the deploy this one reverts (a
+				   * "Revert" commit with a Reverts: trailer), or NULL */
 	char sha[41];             /* out: the commit made */
 };
 

@@ -16,6 +16,8 @@
 
 #define GITREPO_ANN_FROM "sandbox.opsdeck.dev/promoted-from"
 #define GITREPO_ANN_COMMITTED "sandbox.opsdeck.dev/git-committed-at"
+#define GITREPO_ANN_OLDER "sandbox.opsdeck.dev/older-history"   /* [{revision, deployedAt}] */
+#define GITREPO_ANN_REVERTS "sandbox.opsdeck.dev/reverts"       /* {revert: reverted} */
 
 struct gitrepo_plan {
 	struct gitrepo_deploy *d;
@@ -61,6 +63,11 @@ static void gitrepo_plan_add(struct gitrepo_plan *p, const json_t *app, const ch
 	d->from_env = from && strcmp(from, "ci") ? xstrdup(from) : NULL;
 	d->placeholder = xstrdup(sha);
 	d->when = when;
+	const char *text = sbx_argocd_annotation(app, GITREPO_ANN_REVERTS);
+	json_t *reverts = text ? json_loads(text, 0, NULL) : NULL;
+	const char *undone = json_string_value(json_object_get(reverts, sha));
+	d->reverts = undone ? xstrdup(undone) : NULL;
+	json_decref(reverts);
 }
 
 /* The app's recorded deploys, then Git's head for it when the cluster never got it. */
@@ -84,6 +91,15 @@ static void gitrepo_plan_app(struct gitrepo_plan *p, const json_t *app)
 			gitrepo_plan_add(p, app, sha, image,
 					 objstore_parse_time(sbx_argocd_str(h, "deployedAt")));
 	}
+	const char *older_text = sbx_argocd_annotation(app, GITREPO_ANN_OLDER);
+	json_t *older = older_text ? json_loads(older_text, 0, NULL) : NULL;
+	json_array_foreach(older, i, h) {
+		const char *sha = sbx_argocd_str(h, "revision");
+		if (sha && sbx_argocd_revision_image(app, sha, image, sizeof image))
+			gitrepo_plan_add(p, app, sha, image,
+					 objstore_parse_time(sbx_argocd_str(h, "deployedAt")));
+	}
+	json_decref(older);
 	const char *head = sbx_argocd_str(app, "status.sync.revision");
 	if (head && sbx_argocd_revision_image(app, head, image, sizeof image))
 		gitrepo_plan_add(p, app, head, image,
@@ -111,6 +127,7 @@ static void gitrepo_plan_free(struct gitrepo_plan *p)
 		free(d->tenant);
 		free(d->from_env);
 		free(d->placeholder);
+		free(d->reverts);
 	}
 	free(p->d);
 	free(p->branch);
@@ -191,7 +208,10 @@ static void gitrepo_rewrite_app(json_t *app, const json_t *map, const char *head
 	gitrepo_swap(sbx_argocd_at(opst, "operation.sync"), "revision", map);
 	gitrepo_swap(json_object_get(opst, "syncResult"), "revision", map);
 	gitrepo_swap_images(app, map, head);
-	json_object_del(sbx_argocd_at(app, "metadata.annotations"), GITREPO_ANN_COMMITTED);
+	json_t *ann = sbx_argocd_at(app, "metadata.annotations");
+	json_object_del(ann, GITREPO_ANN_COMMITTED);
+	json_object_del(ann, GITREPO_ANN_OLDER);     /* Git has them now */
+	json_object_del(ann, GITREPO_ANN_REVERTS);
 }
 
 /* The AppProjects' sourceRepos: the repository's file:// URL replaces the scenario's. */

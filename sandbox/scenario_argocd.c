@@ -11,7 +11,11 @@
 
 #define ARGOCD_NS "argocd"
 #define HISTORY_LEN 9             /* deploys recorded: one short of the ten Argo CD keeps */
-#define RELEASE_GAP (8 * 86400L)  /* about one release a week and a bit: months of history */
+#define RELEASE_GAP (8 * 86400L)  /* a tenant's default release_every_days */
+#define HISTORY_SPAN (100 * 86400L) /* every app's deploys reach back this far (in Git) */
+#define HISTORY_MAX 64            /* deploys per app at most, reverts included */
+#define ANN_OLDER "sandbox.opsdeck.dev/older-history"
+#define ANN_REVERTS "sandbox.opsdeck.dev/reverts"
 #define ENV_LAG (30 * 3600L)      /* a release reaches the next environment a day later */
 
 static size_t control_plane(const struct sc_model *m)
@@ -138,9 +142,12 @@ struct app_facts {
 	int history_id;
 	bool out_of_sync;
 	long synced_ago;
-	int nhistory;             /* deploys recorded, newest first in the arrays below */
-	char *version[HISTORY_LEN];
-	long ago[HISTORY_LEN];    /* seconds before the scenario clock */
+	int nhistory;             /* deploys Argo CD recorded: the newest HISTORY_LEN */
+	int nall;                 /* every deploy, newest first in the arrays below; those
+				   * past nhistory only Git remembers */
+	char *version[HISTORY_MAX];
+	long ago[HISTORY_MAX];    /* seconds before the scenario clock */
+	int reverts[HISTORY_MAX]; /* the entry this one reverted (a Git revert), or -1 */
 	long head_ago;            /* when Git's head for the app was committed */
 };
 
@@ -278,19 +285,48 @@ static int release_offset(const struct sc_service *s, const char *version)
 	return n;
 }
 
-/* Seconds before the history's end at which release r (0: the newest) of service svc
- * reached environment env: releases about RELEASE_GAP apart, each environment ENV_LAG
- * after the one before it, and the newest release in the last environment a few hours
- * before the end. */
-static long deploy_ago(const struct sc_model *m, const char *svc, int r, size_t env)
+/* Seconds between releases of service svc: its tenant's release_every_days. */
+static long release_gap(const struct sc_model *m, size_t svc)
 {
+	unsigned days = m->tenants ? m->tenants[m->services[svc].tenant_idx].release_days : 0;
+	return days ? (long)days * 86400 : RELEASE_GAP;
+}
+
+/* Seconds before the history's end at which release r (0: the newest) of service svc
+ * reached environment env: releases about release_gap apart (jittered by up to a third
+ * of it, two days at most), each environment ENV_LAG after the one before it, and the
+ * newest release in the last environment a few hours before the end. */
+static long deploy_ago(const struct sc_model *m, size_t svc, int r, size_t env)
+{
+	const char *name = m->services[svc].name;
 	char key[160];
-	snprintf(key, sizeof(key), "%s#%d", svc, r);
-	long jitter = r ? (long)(sc_hash(key) % (2 * 86400)) : 0;
-	snprintf(key, sizeof(key), "%s@%zu", svc, env);
+	long gap = release_gap(m, svc), spread = gap / 3 < 2 * 86400 ? gap / 3 : 2 * 86400;
+	snprintf(key, sizeof(key), "%s#%d", name, r);
+	long jitter = r ? (long)(sc_hash(key) % (unsigned long)spread) : 0;
+	snprintf(key, sizeof(key), "%s@%zu", name, env);
 	long lag = (long)env * ENV_LAG + (long)(sc_hash(key) % (4 * 3600));
 	long max_lag = (long)(m->nenvs ? m->nenvs - 1 : 0) * ENV_LAG + 4 * 3600;
-	return max_lag + 3 * 3600 + (long)r * RELEASE_GAP + jitter - lag;
+	return max_lag + 3 * 3600 + (long)r * gap + jitter - lag;
+}
+
+/* Whether release r of service svc failed in environment env: only in the last
+ * environment, never the release running there now (off), about one in the tenant's
+ * failed_one_in. Git then has a revert a few hours after it. */
+static bool release_failed(const struct sc_model *m, size_t svc, int r, int off, size_t env)
+{
+	unsigned n = m->tenants ? m->tenants[m->services[svc].tenant_idx].fail_one_in : 0;
+	char key[160];
+	snprintf(key, sizeof(key), "%s#%d#failed", m->services[svc].name, r);
+	return n && r > off && env + 1 == m->nenvs && sc_hash(key) % n == 0;
+}
+
+/* Appends a deploy of version (owned) ago seconds back, reverting entry reverts (or -1). */
+static void timeline_push(struct app_facts *a, char *version, long ago, int reverts)
+{
+	a->version[a->nall] = version;
+	a->ago[a->nall] = ago;
+	a->reverts[a->nall] = reverts;
+	a->nall++;
 }
 
 /* Seconds from the scenario clock back to the end of the recorded history. */
@@ -311,12 +347,24 @@ static void app_timeline(const struct sc_gen *g, struct app_facts *a)
 	if (off < 0)
 		off = (int)a->env;
 	long shift = history_shift(g);
-	a->nhistory = HISTORY_LEN;
-	a->version[0] = xstrdup(current);
-	for (int k = 1; k < HISTORY_LEN; k++)
-		a->version[k] = sc_prev_version(a->version[k - 1]);
-	for (int k = 0; k < HISTORY_LEN; k++)
-		a->ago[k] = shift + deploy_ago(m, s->name, off + k, a->env);
+	char *v = xstrdup(current);
+	a->nall = 0;
+	/* releases newest first until HISTORY_SPAN is covered; a failed one is followed (in
+	 * time: preceded here) by its revert to the release before it */
+	for (int r = off; a->nall + 2 <= HISTORY_MAX; r++) {
+		long ago = shift + deploy_ago(m, a->svc, r, a->env);
+		char *prev = sc_prev_version(v);
+		if (release_failed(m, a->svc, r, off, a->env)) {
+			long back = ago - (long)(3600 + sc_hash(v) % (3 * 3600));
+			timeline_push(a, xstrdup(prev), back, a->nall + 1);
+		}
+		timeline_push(a, v, ago, -1);
+		v = prev;
+		if (a->nall >= HISTORY_LEN && ago - shift >= HISTORY_SPAN)
+			break;
+	}
+	free(v);
+	a->nhistory = a->nall < HISTORY_LEN ? a->nall : HISTORY_LEN;
 	if (sc_incident_for(m, a->svc, a->env))
 		a->ago[0] = shift + sc_age(a->name, 25 * 60, 3 * 3600);
 	a->synced_ago = a->ago[0];
@@ -324,14 +372,14 @@ static void app_timeline(const struct sc_gen *g, struct app_facts *a)
 	const struct sc_drift *drift = sc_drift_for(m, a->svc, a->env);
 	if (drift) {
 		int r = release_offset(s, drift->git_version);
-		long ago = shift + deploy_ago(m, s->name, r < 0 ? 0 : r, a->env);
+		long ago = shift + deploy_ago(m, a->svc, r < 0 ? 0 : r, a->env);
 		a->head_ago = ago < a->ago[0] ? ago : shift + (a->ago[0] - shift) / 2;
 	}
 }
 
 static void app_timeline_free(struct app_facts *a)
 {
-	for (int k = 0; k < a->nhistory; k++)
+	for (int k = 0; k < a->nall; k++)
 		free(a->version[k]);
 }
 
@@ -343,7 +391,7 @@ static json_t *revision_images(const struct sc_gen *g, const struct app_facts *a
 	const struct sc_model *m = g->m;
 	const struct sc_service *s = &m->services[a->svc];
 	json_t *map = json_object();
-	for (int k = a->nhistory - 1; k >= 0; k--) {
+	for (int k = a->nall - 1; k >= 0; k--) {
 		char sha[41];
 		git_sha(a->name, a->history_id - k, sha);
 		json_object_set_new(map, sha, json_sprintf("%s/%s/%s:%s", m->registry, a->tenant,
@@ -368,6 +416,43 @@ static void gitops_annotations(const struct sc_gen *g, const struct app_facts *a
 	char when[21];
 	sc_time(g, a->head_ago, when);
 	json_object_set_new(ann, "sandbox.opsdeck.dev/git-committed-at", json_string(when));
+}
+
+/* A JSON value as the string an annotation holds. */
+static json_t *json_text(json_t *v)
+{
+	char *text = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(v);
+	json_t *out = json_string(text);
+	free(text);
+	return out;
+}
+
+/* For the GitOps repository only: the deploys older than Argo CD's history (so Git's
+ * history spans HISTORY_SPAN), and which deploys were reverts of which. */
+static void history_annotations(const struct sc_gen *g, const struct app_facts *a, json_t *ann)
+{
+	json_t *older = json_array(), *reverts = json_object();
+	for (int k = 0; k < a->nall; k++) {
+		char sha[41], when[21];
+		git_sha(a->name, a->history_id - k, sha);
+		if (k >= a->nhistory) {
+			sc_time(g, a->ago[k], when);
+			json_array_append_new(older, json_pack("{s:s, s:s}", "revision", sha,
+							       "deployedAt", when));
+		}
+		if (a->reverts[k] >= 0) {
+			char undone[41];
+			git_sha(a->name, a->history_id - a->reverts[k], undone);
+			json_object_set_new(reverts, sha, json_string(undone));
+		}
+	}
+	if (json_array_size(older))
+		json_object_set_new(ann, ANN_OLDER, json_text(json_incref(older)));
+	if (json_object_size(reverts))
+		json_object_set_new(ann, ANN_REVERTS, json_text(json_incref(reverts)));
+	json_decref(older);
+	json_decref(reverts);
 }
 
 /* One app whose syncs always fail (an admission webhook refuses it): the last service
@@ -414,6 +499,7 @@ static void gen_app(struct sc_gen *g, size_t ci, size_t svc, size_t env)
 	if (sync_fails(m, svc, env))
 		json_object_set_new(ann, "sandbox.opsdeck.dev/sync-fails", json_string("true"));
 	gitops_annotations(g, &a, ann);
+	history_annotations(g, &a, ann);
 	json_object_set_new(md, "annotations", ann);
 	size_t dest_ci = m->envs[env].cluster_idx;
 	json_t *sync = json_pack("{s:[s]}", "syncOptions", "CreateNamespace=true");

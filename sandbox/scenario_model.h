@@ -36,6 +36,9 @@ struct sc_env {
 struct sc_tenant {
 	char *name;
 	char *description;
+	unsigned release_days;    /* release_every_days: days between releases (default 8) */
+	unsigned fail_one_in;     /* failed_one_in: about one release in N failed in the last
+				   * environment and was reverted hours later (0: none) */
 };
 
 struct sc_statefulset {

@@ -260,6 +260,10 @@ static void parse_tenants(struct parser *p, json_t *root, struct sc_model *m)
 			return;
 		m->tenants[i].name = get_str(p, t, "name", where, true);
 		m->tenants[i].description = get_str(p, t, "description", where, false);
+		m->tenants[i].release_days = get_uint(p, t, "release_every_days", where, false, 8, 60);
+		m->tenants[i].fail_one_in = get_uint(p, t, "failed_one_in", where, false, 0, 100);
+		if (!m->tenants[i].release_days)
+			parse_fail(p, "%s.release_every_days: expected 1 to 60", where);
 		json_t *svcs = get_list(p, t, "services", where, true);
 		size_t j;
 		json_t *s;
