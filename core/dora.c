@@ -374,9 +374,26 @@ void dora_compute(const struct dora_deploy *deploys, size_t ndeploys,
 	sort_incidents = incidents;
 	qsort(di, nd, sizeof *di, cmp_deploy_time);
 	qsort(ii, ni, sizeof *ii, cmp_incident_time);
-	const char **keys = collect_groups(deploys, di, nd, incidents, ii, ni, q, &out->ncards);
+	/* A group that deployed before the window but not in it still has its card: zero
+	 * deployments in 30 days is a figure a team lead needs to see, not a missing row. */
+	size_t *known = xmalloc((ndeploys ? ndeploys : 1) * sizeof *known), nknown = 0;
+	for (size_t k = 0; k < ndeploys; k++) {
+		const struct dora_deploy *x = &deploys[k];
+		if (x->time < q->to && matches(q, x->service, x->tenant, x->env))
+			known[nknown++] = k;
+	}
+	const char **keys = collect_groups(deploys, known, nknown, incidents, ii, ni, q,
+					   &out->ncards);
 	out->cards = xcalloc(out->ncards ? out->ncards : 1, sizeof *out->cards);
 	fill_cards(deploys, di, nd, incidents, ii, ni, q, keys, out);
+	for (size_t k = 0; k < nknown; k++) {   /* the tenant of a card without deploys */
+		const struct dora_deploy *x = &deploys[known[k]];
+		struct dora_card *c = &out->cards[group_find(keys, out->ncards,
+				group_of(q->by, x->service, x->tenant, x->env))];
+		if (!c->tenant && x->tenant)
+			c->tenant = xstrdup(x->tenant);
+	}
+	free(known);
 	for (size_t k = 0; k < out->ncards; k++) {
 		struct dora_card *c = &out->cards[k];
 		if (!c->tenant)

@@ -124,8 +124,9 @@ struct dora_report {
 };
 
 /* Computes every group's card. Groups are those with a deployment or an incident in the
- * window passing the filters. lead time and recovery time are medians (see dora.c);
- * weekly values use the same definitions over each week (deployment frequency in
+ * window passing the filters, and those that deployed before it (their card counts zero
+ * deployments: deployment frequency 0, the other figures n/a). Lead time and recovery
+ * time are medians (see dora.c); weekly values use the same definitions over each week (deployment frequency in
  * deployments per day of that week). O((n + changes) log n). thresholds NULL: no levels. */
 void dora_compute(const struct dora_deploy *deploys, size_t ndeploys,
 		  const struct dora_incident *incidents, size_t nincidents,

@@ -291,6 +291,25 @@ static void test_no_deployments(void **state)
 	dora_compute(NULL, 0, NULL, 0, &q, &shipped, &r);
 	assert_int_equal(r.ncards, 0);
 	dora_report_free(&r);
+
+	/* A service that last deployed before the window keeps its card with zero
+	 * deployments (frequency 0, low; the rest n/a), its tenant known; one that deploys
+	 * only after the window's end does not appear. */
+	const long long ch[] = {T0 - 3 * D};
+	const struct dora_deploy old[] = {
+		{T0 - 2 * D, "cart", "storefront", "prd", "a1", ch, 1, false, false, NULL},
+		{T0 + 8 * D, "later", "storefront", "prd", "b1", ch, 1, false, false, NULL},
+	};
+	dora_compute(old, 2, NULL, 0, &q, &shipped, &r);
+	assert_int_equal(r.ncards, 1);
+	c = &r.cards[0];
+	assert_string_equal(c->group, "cart");
+	assert_string_equal(c->tenant, "storefront");
+	assert_int_equal(c->ndeploys, 0);
+	assert_near(c->metric[DORA_DEPLOY_FREQUENCY].value, 0, 1e-12);
+	assert_int_equal(c->metric[DORA_DEPLOY_FREQUENCY].level, DORA_LEVEL_LOW);
+	assert_false(c->metric[DORA_LEAD_TIME].known);
+	dora_report_free(&r);
 }
 
 /* Attribution turned off (<0) and narrowed (2h: B came 5h after #4). */
