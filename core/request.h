@@ -82,7 +82,14 @@ enum request_flag {
 	REQUEST(CHANGES, "changes", REQ_FOOTER, "What changed: the app's last syncs and their diff") \
 	/* findings: security findings per workload */ \
 	REQUEST(FINDINGS_FIXABLE, "findings-fixable", REQ_FOOTER, "Findings: count only those with a fix, or all") \
-	REQUEST(FINDINGS_GROUP, "findings-group", REQ_FOOTER, "Findings: by workload, service, environment or cluster")
+	REQUEST(FINDINGS_GROUP, "findings-group", REQ_FOOTER, "Findings: by workload, service, environment or cluster") \
+	/* findings: one scanner's at a time */ \
+	REQUEST(FINDINGS_SOURCE, "findings-source", REQ_FOOTER, "Findings: only trivy, policy, sonarqube, defectdojo or harbor, then all") \
+	/* dora: the DORA scorecards */ \
+	REQUEST(DORA_GROUP, "dora-group", REQ_FOOTER, "DORA: by service, tenant or environment") \
+	REQUEST(DORA_WINDOW, "dora-window", REQ_FOOTER, "DORA: the window 30d, 90d or 7d") \
+	REQUEST(DORA_ENV, "dora-env", REQ_FOOTER, "DORA: the next environment (then all)") \
+	REQUEST(DORA_OPEN, "dora-open", 0, "DORA scorecards of the selected tenant")
 
 #define REQUEST_ENUM_(id, name, flags, help) REQ_##id,
 enum request {

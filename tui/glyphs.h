@@ -5,7 +5,8 @@
 
 #include <stdbool.h>
 
-/* GLYPH(ID, utf8, ascii). No spinners: opsdeck never animates. */
+/* GLYPH(ID, utf8, ascii). No spinners: opsdeck never animates. SPARK_0..7 are the
+ * sparkline ramp lowest to highest (tui/sparkline.h), SPARK_NONE a week without a value. */
 #define GLYPH_LIST(GLYPH) \
 	GLYPH(HLINE, "\u2500", "-") \
 	GLYPH(VLINE, "\u2502", "|") \
@@ -28,7 +29,16 @@
 	GLYPH(CRUMB_SEP, "\u203a", ">") \
 	GLYPH(TREE_BRANCH, "\u251c\u2500", "|-") \
 	GLYPH(TREE_LAST, "\u2514\u2500", "`-") \
-	GLYPH(REPLACEMENT, "\ufffd", "?")
+	GLYPH(REPLACEMENT, "\ufffd", "?") \
+	GLYPH(SPARK_0, "\u2581", " ") \
+	GLYPH(SPARK_1, "\u2582", ".") \
+	GLYPH(SPARK_2, "\u2583", ":") \
+	GLYPH(SPARK_3, "\u2584", "-") \
+	GLYPH(SPARK_4, "\u2585", "=") \
+	GLYPH(SPARK_5, "\u2586", "+") \
+	GLYPH(SPARK_6, "\u2587", "*") \
+	GLYPH(SPARK_7, "\u2588", "#") \
+	GLYPH(SPARK_NONE, "\u00b7", " ")
 
 #define GLYPH_ENUM_(id, utf8, ascii) GLYPH_##id,
 enum glyph {

@@ -71,6 +71,10 @@
 	E(SEVERITY_MEDIUM, "severity-medium", ROW) \
 	E(SEVERITY_LOW, "severity-low", ROW) \
 	E(SEVERITY_UNKNOWN, "severity-unknown", ROW) \
+	E(DORA_ELITE, "dora-elite", ROW) \
+	E(DORA_HIGH, "dora-high", ROW) \
+	E(DORA_MEDIUM, "dora-medium", ROW) \
+	E(DORA_LOW, "dora-low", ROW) \
 	E(LOG_SOURCE_1, "log-source-1", DEFAULT) \
 	E(LOG_SOURCE_2, "log-source-2", LOG_SOURCE_1) \
 	E(LOG_SOURCE_3, "log-source-3", LOG_SOURCE_1) \

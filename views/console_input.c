@@ -273,6 +273,15 @@ static bool run_view_command(struct console *c, const struct view_entry *e, char
 	struct view_args a = {.title = e->command};
 	if ((e->ops == &apps_view_ops || e->ops == &findings_view_ops) && n > 1)
 		a.text = words[1];   /* :apps payments, :findings cart → filtered */
+	char rest[256] = "";
+	if (e->ops == &dora_view_ops && n > 1) {
+		/* :dora [--until TIME] [TENANT|SERVICE]: the view parses the words */
+		size_t at = 0;
+		for (size_t i = 1; i < n && at < sizeof rest; i++)
+			at += (size_t)snprintf(rest + at, sizeof rest - at, "%s%s", i > 1 ? " " : "",
+					       words[i]);
+		a.text = rest;
+	}
 	char envs[160];
 	if (e->ops == &promote_view_ops) {
 		if (n != 4) {

@@ -2,28 +2,20 @@
  * and the timeline, scored by core/dora, printed as a table, JSON, CSV or Markdown. */
 #include "views/dora_cmd.h"
 
-#include <fcntl.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "clients/dora_data.h"
 #include "clients/gitops_history.h"
-#include "clients/promote.h"
 #include "core/dora_thresholds.h"
 #include "core/platform.h"
 #include "core/strbuf.h"
 #include "core/timeline.h"
-#include "core/xalloc.h"
 #include "views/argocd_batch.h"
+#include "views/dora_gather.h"
 #include "views/timeline_cmd.h"
-
-/* Commits this long before the window are read too: a prd deployment's change was
- * committed in dev days or weeks earlier. */
-#define DORA_GIT_LOOKBACK (120 * 86400LL)
 
 struct dora_args {
 	const char *service, *tenant, *env, *format, *by;
@@ -267,33 +259,18 @@ void dora_print(FILE *out, const char *format, const struct dora_report *r,
 
 /* ---- gathering ------------------------------------------------------------------------- */
 
-/* The GitOps repository's history (nothing, with a note, when platform.yaml names none). */
+/* The GitOps repository's history (nothing when platform.yaml names none). */
 static int read_git(const struct platform *p, long long since,
 		    struct gitops_history_commit **commits, size_t *n)
 {
 	char err[1024];
-	struct promote_remote pr;
-	if (!p->gitops.repo)
-		return 0;
-	if (promote_remote_init(&pr, p, err, sizeof err) < 0) {
+	struct dora_git_source src;
+	if (dora_git_source_init(&src, p, err, sizeof err) < 0) {
 		fprintf(stderr, "opsdeck dora: %s\n", err);
 		return 2;
 	}
-	char *lock = xasprintf("%s.lock", pr.cache_dir);
-	int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd >= 0)
-		flock(fd, LOCK_EX);   /* promotions use the same clone and lock */
-	const char *pattern = p->gitops.path ? p->gitops.path : "envs/{env}/{service}";
-	const char *brace = strchr(pattern, '{');
-	char *under = xstrndup(pattern, brace ? (size_t)(brace - pattern) : strlen(pattern));
-	int rc = gitops_sync(&pr.r, NULL, err, sizeof err);
-	if (rc == 0)
-		rc = gitops_history(&pr.r, under, since, commits, n, err, sizeof err);
-	if (fd >= 0)
-		close(fd);
-	free(lock);
-	free(under);
-	promote_remote_clear(&pr);
+	int rc = dora_git_read(&src, since, commits, n, err, sizeof err);
+	dora_git_source_clear(&src);
 	if (rc < 0) {
 		fprintf(stderr, "opsdeck dora: %s\n", err);
 		return 1;
@@ -304,12 +281,8 @@ static int read_git(const struct platform *p, long long since,
 static void read_timeline(long long since, struct timeline_list *l)
 {
 	char err[512];
-	char *path = timeline_default_path();
-	struct timeline_filter f = {.since = since, .kind = TIMELINE_ANY};
-	memset(l, 0, sizeof *l);
-	if (path && timeline_read(path, &f, l, err, sizeof err) < 0)
+	if (dora_timeline_read(since, l, err, sizeof err) < 0)
 		fprintf(stderr, "opsdeck dora: timeline skipped: %s\n", err);
-	free(path);
 }
 
 /* Argo CD's apps, the platform model and the repository's history. */
@@ -374,7 +347,7 @@ int dora_command(const struct global_opts *g, int argc, char **argv)
 	rc = gather(g, q.from - DORA_GIT_LOOKBACK, &apps, &p, &commits, &ncommits);
 	if (!rc) {
 		struct timeline_list tl;
-		read_timeline(q.from - 86400, &tl);
+		read_timeline(q.from - DORA_TIMELINE_LOOKBACK, &tl);
 		struct dora_sources src = {apps, commits, ncommits, p->gitops.path, tl.items, tl.n};
 		struct dora_data d;
 		dora_data_build(&d, &src);

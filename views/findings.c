@@ -1,11 +1,12 @@
-/* The findings view (`:findings [SERVICE]`): security findings of every cluster of the
- * platform, one row per workload (or per service, environment, cluster: t cycles) with
- * counts by severity, worst first; f counts only what has a fix. Enter drills down to a
- * workload's findings, and on one of them opens it as text with its link. */
+/* The findings view (`:findings [SERVICE|TENANT]`): security findings of every cluster of
+ * the platform and of the scanners, one row per workload (or per service, environment,
+ * cluster: t cycles) with counts by severity, worst first; f counts only what has a fix,
+ * s one scanner's. Enter drills down to a workload's findings, then opens one as text. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/platform.h"
 #include "core/rowview.h"
 #include "core/sanitize.h"
 #include "core/store.h"
@@ -33,6 +34,8 @@ struct findings_view {
 	struct findings *set;            /* NULL until the first answer */
 	char *note;                      /* the clusters that could not be read */
 	char *service;                   /* `:findings SERVICE`, NULL for all */
+	char *tenant;                    /* `:findings TENANT`, NULL for all */
+	int scanner;                     /* s cycles: a findings_scanner, or -1 for all */
 	bool fixable;
 	enum findings_group group;
 	/* Enter on a group row: its workloads, the group and its key kept for Esc */
@@ -70,7 +73,9 @@ static struct findings_pane *pane(struct findings_view *fv)
 /* The filter now: the service asked for, and a drilled group's key. */
 static struct findings_filter current_filter(const struct findings_view *fv)
 {
-	struct findings_filter f = {.service = fv->service, .fixable = fv->fixable};
+	struct findings_filter f = {.service = fv->service, .tenant = fv->tenant,
+				    .fixable = fv->fixable,
+				    .scanners = fv->scanner < 0 ? 0 : 1u << fv->scanner};
 	if (fv->drilled_key && fv->group == FINDINGS_GROUP_NONE) {
 		if (fv->drilled_group == FINDINGS_GROUP_SERVICE)
 			f.service = fv->drilled_key;
@@ -101,7 +106,7 @@ static void refill_list(struct findings_view *fv)
 	struct findings_filter f = current_filter(fv);
 	struct findings_rows rows;
 	findings_rows_build(fv->set, &f, fv->group, &rows);
-	struct table *t = findings_rows_table(&rows);
+	struct table *t = findings_rows_table_screen(&rows);
 	findings_rows_free(&rows);
 	keep_order(t);
 	store_sync(fv->list.store, t);
@@ -115,7 +120,8 @@ static bool refill_items(struct findings_view *fv)
 	const struct finding_workload *w = findings_workload_by_uid(fv->set, fv->workload_uid);
 	if (!w)
 		return false;
-	struct table *t = findings_items_table(w, fv->fixable);
+	struct findings_filter f = current_filter(fv);
+	struct table *t = findings_items_table_filtered(w, &f);
 	keep_order(t);
 	store_sync(fv->items.store, t);
 	table_widget_set_empty_text(fv->items.table, fv->fixable ? "No finding with a fix."
@@ -142,7 +148,7 @@ static void on_findings(void *ud, struct findings *set, const char *err, size_t 
 	}
 	fv->set = set;
 	free(fv->note);
-	fv->note = err ? xasprintf("Not every cluster could be read: %s", err) : NULL;
+	fv->note = err ? xasprintf("Not everything could be read: %s", err) : NULL;
 	if (err)
 		console_flash(fv->view->console, CHROME_FLASH_WARN, "findings: %s", err);
 	refill(fv);
@@ -151,7 +157,7 @@ static void on_findings(void *ud, struct findings *set, const char *err, size_t 
 static void fetch(struct findings_view *fv)
 {
 	if (!fv->fetch)
-		fv->fetch = findings_console_fetch(fv->view->console, NULL, on_findings, fv);
+		fv->fetch = findings_console_fetch_all(fv->view->console, on_findings, fv);
 }
 
 /* ---- the view --------------------------------------------------------------------------- */
@@ -192,7 +198,14 @@ static bool findings_open(struct view *v, const struct view_args *a, char *err, 
 	(void)errlen;
 	struct findings_view *fv = v->priv;
 	fv->view = v;
-	fv->service = a->text && *a->text ? xstrdup(a->text) : NULL;
+	/* a tenant's name (not also a service's) filters to the tenant's services */
+	const struct platform *p = console_platform(v->console);
+	const char *arg = a->text && *a->text ? a->text : NULL;
+	if (arg && p && platform_tenant_find(p, arg) && !platform_service_find(p, arg))
+		fv->tenant = xstrdup(arg);
+	else
+		fv->service = arg ? xstrdup(arg) : NULL;
+	fv->scanner = -1;
 	pane_init(&fv->list, "Reading the findings...");
 	pane_init(&fv->items, "");
 	table_widget_set_style(fv->list.table, cell_style, fv);
@@ -213,6 +226,7 @@ static void findings_close(struct view *v)
 	pane_free(&fv->items);
 	free(fv->note);
 	free(fv->service);
+	free(fv->tenant);
 	free(fv->drilled_key);
 	free(fv->workload_uid);
 }
@@ -232,10 +246,13 @@ static const char *findings_title(const struct view *v)
 			 w ? w->name : "?");
 	} else {
 		const char *key = fv->drilled_key && fv->group == FINDINGS_GROUP_NONE
-				  ? fv->drilled_key : fv->service;
-		snprintf(fv->title, sizeof fv->title, "findings%s%s%s%s", key ? " " : "",
+				  ? fv->drilled_key : fv->service ? fv->service : fv->tenant;
+		snprintf(fv->title, sizeof fv->title, "findings%s%s%s%s%s%s", key ? " " : "",
 			 key ? key : "", fv->group != FINDINGS_GROUP_NONE ? " by " : "",
-			 fv->group != FINDINGS_GROUP_NONE ? findings_group_name(fv->group) : "");
+			 fv->group != FINDINGS_GROUP_NONE ? findings_group_name(fv->group) : "",
+			 fv->scanner >= 0 ? " from " : "",
+			 fv->scanner >= 0 ? findings_scanner_name((enum findings_scanner)fv->scanner)
+			 : "");
 	}
 	return fv->title;
 }
@@ -341,6 +358,14 @@ static unsigned findings_request(struct view *v, enum request req, int key)
 		fv->fixable = !fv->fixable;
 		console_flash(v->console, CHROME_FLASH_INFO, fv->fixable
 			      ? "counting only findings with a fix" : "counting every finding");
+		refill(fv);
+		return VIEW_FULL | VIEW_CHROME;
+	case REQ_FINDINGS_SOURCE:
+		fv->scanner = fv->scanner + 1 >= FINDINGS_SCANNER_COUNT ? -1 : fv->scanner + 1;
+		console_flash(v->console, CHROME_FLASH_INFO, "findings from %s", fv->scanner < 0
+			      ? "every scanner"
+			      : findings_scanner_name((enum findings_scanner)fv->scanner));
+		rowview_select(pane(fv)->rows, 0);
 		refill(fv);
 		return VIEW_FULL | VIEW_CHROME;
 	case REQ_FINDINGS_GROUP:

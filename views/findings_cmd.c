@@ -6,9 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "clients/kube.h"
 #include "core/platform.h"
+#include "core/strbuf.h"
 #include "core/table_print.h"
 #include "core/xalloc.h"
 #include "views/findings_fetch.h"
@@ -62,11 +64,15 @@ static size_t pick_clusters(const struct findings_batch_env *env, const struct p
 	return n;
 }
 
-struct findings *findings_batch_read(const struct findings_batch_env *env,
-				     const struct platform *p, const char *only_cluster,
-				     long long timeout_ms, char *err, size_t errlen)
+/* findings_batch_read, with the scanners when sc is not NULL; *cluster_failed tells
+ * whether err is about the clusters (else only scanners failed, or nothing did). */
+static struct findings *batch_read(const struct findings_batch_env *env,
+				   const struct platform *p, const char *only_cluster,
+				   const struct findings_scanners *sc, long long timeout_ms,
+				   char *err, size_t errlen, bool *cluster_failed)
 {
 	err[0] = '\0';
+	*cluster_failed = false;
 	size_t cap = p && p->nclusters ? p->nclusters : 1;
 	const char **names = xcalloc(cap, sizeof(*names));
 	const char **contexts = xcalloc(cap, sizeof(*contexts));
@@ -90,12 +96,16 @@ struct findings *findings_batch_read(const struct findings_batch_env *env,
 		snprintf(err, errlen, "no cluster to read%s%s", only_cluster ? ": " : "",
 			 only_cluster ? only_cluster : " (no context in the kubeconfig)");
 	else if (nsrc > 0)
-		m = findings_multi_fetch(src, nsrc, p, on_findings, &a);
+		m = findings_multi_fetch_all(src, nsrc, p, sc, on_findings, &a);
+	*cluster_failed = err[0] != '\0';
 	if (nsrc > 0 && !a.done && kube_run_until(env->loop, &a.done, timeout_ms) < 0) {
 		findings_multi_cancel(m);
 		snprintf(err, errlen, "no answer from the clusters within %lld s", timeout_ms / 1000);
+		*cluster_failed = true;
 	} else if (a.err) {
-		snprintf(err, errlen, "%s", a.err);
+		size_t len = strlen(err);
+		snprintf(err + len, errlen - len, "%s%s", len ? "; " : "", a.err);
+		*cluster_failed |= a.failed > 0;
 	}
 	if (a.set && a.failed == nsrc && nsrc > 0 && a.set->n == 0) {
 		findings_free(a.set);   /* every cluster failed: nothing read */
@@ -112,6 +122,14 @@ struct findings *findings_batch_read(const struct findings_batch_env *env,
 	return a.set;
 }
 
+struct findings *findings_batch_read(const struct findings_batch_env *env,
+				     const struct platform *p, const char *only_cluster,
+				     long long timeout_ms, char *err, size_t errlen)
+{
+	bool cluster_failed;
+	return batch_read(env, p, only_cluster, NULL, timeout_ms, err, errlen, &cluster_failed);
+}
+
 /* ---- the command ---------------------------------------------------------------------- */
 
 struct findings_args {
@@ -120,11 +138,14 @@ struct findings_args {
 	const char *output;
 };
 
+#define FINDINGS_USAGE "usage: opsdeck findings [--service S] [--tenant T] [--env E] " \
+	"[--cluster C] [--source trivy|policy|sonarqube|defectdojo|harbor[,...]] [--fixable] " \
+	"[--group service|environment|cluster] [-o table|json|csv|md]\n"
+
 static int usage_error(const char *what, const char *arg)
 {
-	fprintf(stderr, "opsdeck findings: %s%s%s\nusage: opsdeck findings [--service S] "
-		"[--env E] [--cluster C] [--fixable] [--group service|environment|cluster] "
-		"[-o table|json|csv]\n", what, arg ? " " : "", arg ? arg : "");
+	fprintf(stderr, "opsdeck findings: %s%s%s\n" FINDINGS_USAGE, what, arg ? " " : "",
+		arg ? arg : "");
 	return 2;
 }
 
@@ -139,33 +160,87 @@ static int parse_group(const char *s, enum findings_group *g)
 	return -1;
 }
 
+/* One flag with a value; false when a is not one of them. */
+static bool parse_value(const char *a, const char *v, struct findings_args *o, int *rc)
+{
+	if (!strcmp(a, "--service"))
+		o->filter.service = v;
+	else if (!strcmp(a, "--env") || !strcmp(a, "--environment"))
+		o->filter.env = v;
+	else if (!strcmp(a, "--cluster"))
+		o->filter.cluster = v;
+	else if (!strcmp(a, "--tenant"))
+		o->filter.tenant = v;
+	else if (!strcmp(a, "--source")) {
+		if (findings_scanners_parse(v, &o->filter.scanners) < 0)
+			*rc = usage_error("--source is trivy, policy, sonarqube, defectdojo or "
+					  "harbor (a comma list, or repeated), not", v);
+	} else if (!strcmp(a, "--group")) {
+		if (parse_group(v, &o->group) < 0)
+			*rc = usage_error("--group is service, environment or cluster", NULL);
+	} else if (!strcmp(a, "-o"))
+		o->output = v;
+	else
+		return false;
+	return true;
+}
+
 static int parse_args(int argc, char **argv, struct findings_args *o)
 {
 	o->output = "table";
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
-		bool value = i + 1 < argc;
+		int rc = 0;
 		if (!strcmp(a, "--fixable"))
 			o->filter.fixable = true;
-		else if (!strcmp(a, "--service") && value)
-			o->filter.service = argv[++i];
-		else if ((!strcmp(a, "--env") || !strcmp(a, "--environment")) && value)
-			o->filter.env = argv[++i];
-		else if (!strcmp(a, "--cluster") && value)
-			o->filter.cluster = argv[++i];
-		else if (!strcmp(a, "--group") && value) {
-			if (parse_group(argv[++i], &o->group) < 0)
-				return usage_error("--group is service, environment or cluster", NULL);
-		} else if (!strcmp(a, "-o") && value)
-			o->output = argv[++i];
 		else if (!strncmp(a, "--output=", 9))
 			o->output = a + 9;
+		else if (!strncmp(a, "--source=", 9))
+			parse_value("--source", a + 9, o, &rc);
+		else if (i + 1 < argc && parse_value(a, argv[i + 1], o, &rc))
+			i++;
 		else
 			return usage_error("unexpected argument", a);
+		if (rc)
+			return rc;
 	}
-	if (strcmp(o->output, "table") && strcmp(o->output, "json") && strcmp(o->output, "csv"))
-		return usage_error("-o is table, json or csv, not", o->output);
-	return 0;
+	static const char *const formats[] = {"table", "json", "csv", "md"};
+	for (size_t k = 0; k < sizeof formats / sizeof formats[0]; k++)
+		if (!strcmp(o->output, formats[k]))
+			return 0;
+	return usage_error("-o is table, json, csv or md, not", o->output);
+}
+
+/* The report's title: what it covers and the day (UTC). */
+static char *md_title(const struct findings_args *o)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const struct findings_filter *f = &o->filter;
+	const char *words[] = {"tenant", "service", "environment", "cluster"};
+	const char *vals[] = {f->tenant, f->service, f->env, f->cluster};
+	strbuf_puts(&sb, "Security findings:");
+	size_t start = sb.len;
+	for (size_t i = 0; i < 4; i++)
+		if (vals[i] && *vals[i])
+			strbuf_printf(&sb, "%s %s %s", sb.len > start ? "," : "", words[i], vals[i]);
+	if (sb.len == start)
+		strbuf_puts(&sb, " every service");
+	if (f->scanners) {
+		char *src = findings_scanners_text(f->scanners);
+		strbuf_printf(&sb, ", from %s", src);
+		free(src);
+	}
+	if (f->fixable)
+		strbuf_puts(&sb, ", with a fix only");
+	if (o->group != FINDINGS_GROUP_NONE)
+		strbuf_printf(&sb, ", by %s", findings_group_name(o->group));
+	time_t now = time(NULL);
+	struct tm tm;
+	char day[16];
+	gmtime_r(&now, &tm);
+	strftime(day, sizeof day, "%Y-%m-%d", &tm);
+	strbuf_printf(&sb, " (%s)", day);
+	return strbuf_detach(&sb);
 }
 
 static void print_rows(const struct findings *set, const struct findings_args *o)
@@ -174,18 +249,25 @@ static void print_rows(const struct findings *set, const struct findings_args *o
 	findings_rows_build(set, &o->filter, o->group, &rows);
 	struct table *t = findings_rows_table(&rows);
 	struct table_print_opts po = {.wide = true};
-	if (!strcmp(o->output, "json"))
+	if (!strcmp(o->output, "json")) {
 		table_print_json(stdout, t, &po);
-	else if (!strcmp(o->output, "csv"))
+	} else if (!strcmp(o->output, "csv")) {
 		findings_print_csv(stdout, t);
-	else if (t->nrows == 0)
+	} else if (!strcmp(o->output, "md")) {
+		char *title = md_title(o);
+		findings_print_md(stdout, t, title);
+		free(title);
+	} else if (t->nrows == 0) {
 		fprintf(stderr, "No findings%s.\n", o->filter.fixable ? " with a fix" : "");
-	else
+	} else {
 		table_print_text(stdout, t, &po);
+	}
 	table_free(t);
 	findings_rows_free(&rows);
 }
 
+/* A scanner that could not be read is a note on stderr, and the exit stays 0: the
+ * clusters' findings are the ones the command promises; a cluster not read exits 1. */
 static int run(const struct global_opts *g, const struct findings_args *o,
 	       const struct kubeconfig *kcfg, const struct platform *p)
 {
@@ -194,13 +276,15 @@ static int run(const struct global_opts *g, const struct findings_args *o,
 	http_set_read_only(http, true);   /* reading only, whatever the flags */
 	struct jobs *jobs = jobs_new(loop, 1);
 	struct findings_batch_env env = {loop, http, jobs, kcfg, g->context};
-	char err[1024];
-	struct findings *set = findings_batch_read(&env, p, o->filter.cluster, FINDINGS_TIMEOUT_MS,
-						   err, sizeof err);
+	struct findings_scanners sc = {http, g->platform};
+	char err[2048];
+	bool cluster_failed;
+	struct findings *set = batch_read(&env, p, o->filter.cluster, &sc, FINDINGS_TIMEOUT_MS,
+					  err, sizeof err, &cluster_failed);
 	int rc = 0;
 	if (err[0]) {
-		fprintf(stderr, "opsdeck findings: %s\n", err);
-		rc = 1;
+		fprintf(stderr, "opsdeck findings: %s%s\n", cluster_failed ? "" : "note: ", err);
+		rc = cluster_failed ? 1 : 0;
 	}
 	if (set) {
 		/* --cluster may name a context: the rows carry the platform's cluster name */
@@ -232,6 +316,10 @@ int findings_command(const struct global_opts *g, int argc, char **argv)
 	}
 	if (!p)
 		p = platform_new();
+	if (o.filter.tenant && p->ntenants && !platform_tenant_find(p, o.filter.tenant)) {
+		platform_free(p);
+		return usage_error("no such tenant in the platform model:", o.filter.tenant);
+	}
 	struct kubeconfig *kcfg = NULL;
 	if (kubeconfig_load(g->kubeconfig, &kcfg, err, sizeof err) < 0) {
 		fprintf(stderr, "opsdeck: %s\n", err);

@@ -1,5 +1,6 @@
 /* opsdeck findings: security findings of every cluster of the platform (or the current
- * context), one row per workload with counts by severity, as a table, JSON or CSV. */
+ * context) and of the scanners, one row per workload with counts by severity, as a
+ * table, JSON, CSV or Markdown. */
 #ifndef OPSDECK_VIEWS_FINDINGS_CMD_H
 #define OPSDECK_VIEWS_FINDINGS_CMD_H
 
@@ -14,9 +15,12 @@
 
 struct platform;
 
-/* `opsdeck findings [--service S] [--env E] [--cluster C] [--fixable]
- * [--group service|environment|cluster] [-o table|json|csv]`. Exit 0, 1 when a cluster
- * could not be read, 2 usage or configuration. */
+/* `opsdeck findings [--service S] [--tenant T] [--env E] [--cluster C]
+ * [--source trivy|policy|sonarqube|defectdojo|harbor[,...]] [--fixable]
+ * [--group service|environment|cluster] [-o table|json|csv|md]`: the clusters' findings
+ * and, when platform.yaml has `scanners:`, SonarQube's, DefectDojo's and Harbor's. Exit
+ * 0 (a scanner that could not be read is only a note on stderr), 1 when a cluster could
+ * not be read, 2 usage or configuration. */
 int findings_command(const struct global_opts *g, int argc, char **argv);
 
 /* What a batch command already has: the loop and clients the reads use (borrowed). */

@@ -26,24 +26,123 @@ static bool field_match(const char *want, const char *have)
 	return !want || !*want || !strcmp(want, str(have));
 }
 
+static const char *const scanner_names[FINDINGS_SCANNER_COUNT] = {
+	"trivy", "policy", "sonarqube", "defectdojo", "harbor"};
+
+const char *findings_scanner_name(enum findings_scanner s)
+{
+	return (unsigned)s < FINDINGS_SCANNER_COUNT ? scanner_names[s] : "?";
+}
+
+enum findings_scanner findings_scanner_of(enum finding_source s)
+{
+	switch (s) {
+	case FINDING_SRC_POLICY:
+	case FINDING_SRC_GATEKEEPER: return FINDINGS_SCANNER_POLICY;
+	case FINDING_SRC_SONARQUBE: return FINDINGS_SCANNER_SONARQUBE;
+	case FINDING_SRC_DEFECTDOJO: return FINDINGS_SCANNER_DEFECTDOJO;
+	case FINDING_SRC_HARBOR: return FINDINGS_SCANNER_HARBOR;
+	default: return FINDINGS_SCANNER_TRIVY;
+	}
+}
+
+int findings_scanners_parse(const char *list, unsigned *mask)
+{
+	unsigned add = 0;
+	const char *p = list;
+	do {
+		size_t n = strcspn(p, ",");
+		int found = -1;
+		for (int i = 0; i < FINDINGS_SCANNER_COUNT && found < 0; i++)
+			if (n == strlen(scanner_names[i]) && !strncmp(p, scanner_names[i], n))
+				found = i;
+		if (found < 0)
+			return -1;
+		add |= 1u << found;
+		p += n;
+	} while (*p++ == ',');
+	*mask |= add;
+	return 0;
+}
+
+char *findings_scanners_text(unsigned mask)
+{
+	struct strbuf sb = STRBUF_INIT;
+	for (int i = 0; i < FINDINGS_SCANNER_COUNT; i++)
+		if (mask & (1u << i))
+			strbuf_printf(&sb, "%s%s", sb.len ? "," : "", scanner_names[i]);
+	return sb.len ? strbuf_detach(&sb) : (strbuf_free(&sb), xstrdup("all"));
+}
+
+/* Whom counts without a list belong to: the kind of workload each scanner makes. */
+static enum findings_scanner workload_scanner(const struct finding_workload *w)
+{
+	const char *k = str(w->kind);
+	if (!strcmp(k, "Image"))
+		return FINDINGS_SCANNER_HARBOR;
+	if (!strcmp(k, "SonarProject"))
+		return FINDINGS_SCANNER_SONARQUBE;
+	if (!strcmp(k, "DefectDojoProduct"))
+		return FINDINGS_SCANNER_DEFECTDOJO;
+	return FINDINGS_SCANNER_TRIVY;
+}
+
+static bool scanner_in(unsigned mask, enum findings_scanner s)
+{
+	return !mask || (mask & (1u << s));
+}
+
+/* w's counts from the scanners of mask (0: all), fixable only when asked. */
+static void counts_from(const struct finding_workload *w, bool fixable, unsigned mask,
+			unsigned out[FINDING_SEVERITY_COUNT])
+{
+	unsigned listed[FINDING_SEVERITY_COUNT] = {0};
+	memset(out, 0, sizeof(unsigned) * FINDING_SEVERITY_COUNT);
+	for (size_t i = 0; i < w->n; i++) {
+		const struct finding *f = &w->items[i];
+		if ((unsigned)f->severity >= FINDING_SEVERITY_COUNT)
+			continue;
+		listed[f->severity]++;
+		if (scanner_in(mask, findings_scanner_of(f->source)) &&
+		    (!fixable || finding_fixable(f)))
+			out[f->severity]++;
+	}
+	/* summary-only counts carry no fixed versions: only listed findings can be fixable */
+	if (fixable || !scanner_in(mask, workload_scanner(w)))
+		return;
+	for (int s = 0; s < FINDING_SEVERITY_COUNT; s++)
+		if (w->counts[s] > listed[s])
+			out[s] += w->counts[s] - listed[s];
+}
+
+/* Whether w holds anything (a finding or a count) from the scanners of mask. */
+static bool has_scanner(const struct finding_workload *w, unsigned mask)
+{
+	unsigned total = 0;
+	for (int s = 0; s < FINDING_SEVERITY_COUNT; s++)
+		total += w->counts[s];
+	if (total > w->n && scanner_in(mask, workload_scanner(w)))
+		return true;
+	for (size_t i = 0; i < w->n; i++)
+		if (scanner_in(mask, findings_scanner_of(w->items[i].source)))
+			return true;
+	return false;
+}
+
 bool findings_filter_match(const struct findings_filter *f, const struct finding_workload *w)
 {
 	return !f || (field_match(f->service, w->service) && field_match(f->env, w->environment) &&
-		      field_match(f->cluster, w->cluster));
+		      field_match(f->cluster, w->cluster) && field_match(f->tenant, w->tenant) &&
+		      (!f->scanners || has_scanner(w, f->scanners)));
 }
 
 void findings_workload_counts(const struct finding_workload *w, bool fixable,
 			      unsigned out[FINDING_SEVERITY_COUNT])
 {
-	if (!fixable) {
+	if (!fixable)
 		memcpy(out, w->counts, sizeof(w->counts));
-		return;
-	}
-	/* summary-only counts carry no fixed versions: only listed findings can count */
-	memset(out, 0, sizeof(unsigned) * FINDING_SEVERITY_COUNT);
-	for (size_t i = 0; i < w->n; i++)
-		if (finding_fixable(&w->items[i]) && (unsigned)w->items[i].severity < FINDING_SEVERITY_COUNT)
-			out[w->items[i].severity]++;
+	else
+		counts_from(w, true, 0, out);
 }
 
 int findings_counts_cmp(const unsigned a[FINDING_SEVERITY_COUNT],
@@ -111,7 +210,7 @@ void findings_rows_build(const struct findings *set, const struct findings_filte
 		if (!findings_filter_match(f, w))
 			continue;
 		unsigned counts[FINDING_SEVERITY_COUNT];
-		findings_workload_counts(w, f && f->fixable, counts);
+		counts_from(w, f && f->fixable, f ? f->scanners : 0, counts);
 		struct findings_row *r;
 		if (g == FINDINGS_GROUP_NONE) {
 			out->v = xgrow(out->v, &cap, out->n + 1, sizeof(*out->v));
@@ -170,25 +269,53 @@ static void set_counts(struct table_row *r, size_t col, const unsigned counts[])
 	}
 }
 
-static void add_workload_row(struct table *t, const struct findings_row *fr)
+/* Column positions of a workload row: the report's order (who, then counts), or the
+ * screen's (service, environment, the counts, then where), so that at 80 columns the
+ * counts are what shows beside the service. */
+struct row_layout {
+	size_t service, environment, cluster, namespace, workload, counts;
+};
+
+static const struct row_layout report_layout = {0, 1, 2, 3, 4, 5};
+static const struct row_layout screen_layout = {0, 1, 7, 8, 9, 2};
+
+static void add_workload_row(struct table *t, const struct findings_row *fr,
+			     const struct row_layout *l)
 {
 	const struct finding_workload *w = fr->w;
 	struct table_row *r = table_add_row(t);
 	char *workload = xasprintf("%s/%s", str(w->kind), str(w->name));
-	const char *cells[] = {w->service, w->environment, w->cluster, w->namespace, workload};
-	for (size_t c = 0; c < 5; c++)
-		table_set_cell(r, c, str(cells[c]));
-	set_counts(r, 5, fr->counts);
+	table_set_cell(r, l->service, str(w->service));
+	table_set_cell(r, l->environment, str(w->environment));
+	table_set_cell(r, l->cluster, str(w->cluster));
+	table_set_cell(r, l->namespace, str(w->namespace));
+	table_set_cell(r, l->workload, workload);
+	set_counts(r, l->counts, fr->counts);
 	char *uid = findings_workload_uid(w);
 	table_set_identity(r, str(w->namespace), workload, uid);
 	free(uid);
 	free(workload);
 }
 
-struct table *findings_rows_table(const struct findings_rows *rows)
+static void add_workload_columns(struct table *t, const struct row_layout *l)
 {
-	static const char *const wcols[] = {"Service", "Environment", "Cluster", "Namespace",
-					    "Workload"};
+	const char *names[10] = {0};
+	names[l->service] = "Service";
+	names[l->environment] = "Environment";
+	names[l->cluster] = "Cluster";
+	names[l->namespace] = "Namespace";
+	names[l->workload] = "Workload";
+	for (size_t k = 0; k < NCOUNTS; k++)
+		names[l->counts + k] = count_cols[k];
+	for (size_t c = 0; c < 10; c++) {
+		bool count = c >= l->counts && c < l->counts + NCOUNTS;
+		table_add_column(t, names[c], count ? "integer" : "string",
+				 c == l->workload ? "name" : "", c == l->counts + NCOUNTS - 1);
+	}
+}
+
+static struct table *rows_table(const struct findings_rows *rows, const struct row_layout *l)
+{
 	static const char *const gnames[FINDINGS_GROUP_COUNT] = {"", "Service", "Environment",
 								 "Cluster"};
 	struct table *t = table_new();
@@ -196,16 +323,15 @@ struct table *findings_rows_table(const struct findings_rows *rows)
 	if (grouped) {
 		table_add_column(t, gnames[rows->group], "string", "name", 0);
 		table_add_column(t, "Workloads", "integer", "", 0);
+		for (size_t k = 0; k < NCOUNTS; k++)
+			table_add_column(t, count_cols[k], "integer", "", k == NCOUNTS - 1);
 	} else {
-		for (size_t c = 0; c < 5; c++)
-			table_add_column(t, wcols[c], "string", c == 4 ? "name" : "", 0);
+		add_workload_columns(t, l);
 	}
-	for (size_t k = 0; k < NCOUNTS; k++)
-		table_add_column(t, count_cols[k], "integer", "", k == NCOUNTS - 1);
 	for (size_t i = 0; i < rows->n; i++) {
 		const struct findings_row *fr = &rows->v[i];
 		if (!grouped) {
-			add_workload_row(t, fr);
+			add_workload_row(t, fr, l);
 			continue;
 		}
 		struct table_row *r = table_add_row(t);
@@ -219,6 +345,16 @@ struct table *findings_rows_table(const struct findings_rows *rows)
 		free(uid);
 	}
 	return t;
+}
+
+struct table *findings_rows_table(const struct findings_rows *rows)
+{
+	return rows_table(rows, &report_layout);
+}
+
+struct table *findings_rows_table_screen(const struct findings_rows *rows)
+{
+	return rows_table(rows, &screen_layout);
 }
 
 static int item_cmp(const void *pa, const void *pb)
@@ -235,22 +371,33 @@ static int item_cmp(const void *pa, const void *pb)
 
 struct table *findings_items_table(const struct finding_workload *w, bool fixable)
 {
+	struct findings_filter f = {.fixable = fixable};
+	return findings_items_table_filtered(w, &f);
+}
+
+struct table *findings_items_table_filtered(const struct finding_workload *w,
+					    const struct findings_filter *flt)
+{
+	bool fixable = flt && flt->fixable;
+	unsigned mask = flt ? flt->scanners : 0;
+	/* Source before Title: the title takes what is left of the width and is cut */
 	static const char *const cols[] = {"ID", "Severity", "Package", "Installed", "Fixed",
-					   "Title", "Source"};
+					   "Source", "Title"};
 	struct table *t = table_new();
 	for (size_t c = 0; c < 7; c++)
-		table_add_column(t, cols[c], "string", c == 0 ? "name" : "", c == 6);
+		table_add_column(t, cols[c], "string", c == 0 ? "name" : "", 0);
 	const struct finding **v = xcalloc(w->n + 1, sizeof(*v));
 	size_t n = 0;
 	for (size_t i = 0; i < w->n; i++)
-		if (!fixable || finding_fixable(&w->items[i]))
+		if ((!fixable || finding_fixable(&w->items[i])) &&
+		    scanner_in(mask, findings_scanner_of(w->items[i].source)))
 			v[n++] = &w->items[i];
 	qsort(v, n, sizeof(*v), item_cmp);
 	for (size_t i = 0; i < n; i++) {
 		const struct finding *f = v[i];
 		struct table_row *r = table_add_row(t);
 		const char *cells[] = {f->id, finding_severity_name(f->severity), f->package,
-				       f->installed, f->fixed, f->title, finding_source_name(f->source)};
+				       f->installed, f->fixed, finding_source_name(f->source), f->title};
 		for (size_t c = 0; c < 7; c++)
 			table_set_cell(r, c, str(cells[c]));
 		char uid[32];
@@ -319,6 +466,60 @@ void findings_print_csv(FILE *out, const struct table *t)
 		}
 		fputs("\r\n", out);
 	}
+}
+
+/* ---- Markdown ------------------------------------------------------------------------ */
+
+static void md_cell(FILE *out, const char *s)
+{
+	fputc(' ', out);
+	for (; *s; s++) {
+		if (*s == '|' || *s == '\\')
+			fputc('\\', out);
+		fputc(*s == '\n' || *s == '\r' ? ' ' : *s, out);
+	}
+	fputs(" |", out);
+}
+
+static bool column_is_integer(const struct table *t, size_t c)
+{
+	return t->cols[c].type && !strcmp(t->cols[c].type, "integer");
+}
+
+void findings_print_md(FILE *out, const struct table *t, const char *title)
+{
+	fprintf(out, "## %s\n\n", title);
+	if (t->nrows == 0) {
+		fputs("No findings.\n", out);
+		return;
+	}
+	fputc('|', out);
+	for (size_t c = 0; c < t->ncols; c++)
+		md_cell(out, t->cols[c].name);
+	fputs("\n|", out);
+	for (size_t c = 0; c < t->ncols; c++)
+		fputs(column_is_integer(t, c) ? "---:|" : "---|", out);
+	fputc('\n', out);
+	unsigned long long *sum = xcalloc(t->ncols, sizeof(*sum));
+	for (size_t i = 0; i < t->nrows; i++) {
+		fputc('|', out);
+		for (size_t c = 0; c < t->ncols; c++) {
+			const char *cell = t->rows[i].cells[c] ? t->rows[i].cells[c] : "";
+			md_cell(out, cell);
+			if (column_is_integer(t, c))
+				sum[c] += strtoull(cell, NULL, 10);
+		}
+		fputc('\n', out);
+	}
+	fputc('|', out);
+	for (size_t c = 0; c < t->ncols; c++) {
+		if (column_is_integer(t, c))
+			fprintf(out, " %llu |", sum[c]);
+		else
+			fputs(c == 0 ? " **Total** |" : "  |", out);
+	}
+	fputc('\n', out);
+	free(sum);
 }
 
 void findings_service_counts(const struct findings *set, const char *service, const char *env,

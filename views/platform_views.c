@@ -1,7 +1,7 @@
 /* The platform model's views (`:tenants`, `:environments`): the tenants and the
  * environments in promotion order, from platform.yaml or, where it says nothing, derived
- * from the Argo CD applications. Enter goes on: a tenant to its services on the board,
- * an environment to its applications. Clusters are the contexts view. */
+ * from the Argo CD applications. Enter goes on: a tenant to its services on the board
+ * (D: to its DORA scorecards), an environment to its applications. Clusters are the contexts view. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,11 +177,17 @@ static unsigned pv_request(struct view *v, enum request req, int key)
 	rowview_update(pv->rows);
 	if (table_widget_request(pv->table, pv->rows, req, v->body_rows))
 		return VIEW_BODY;
-	if (req != REQ_ENTER)
+	if (req != REQ_ENTER && !(req == REQ_DORA_OPEN && pv->kind == PV_TENANTS))
 		return VIEW_UNHANDLED;
 	const struct store_row *row = rowview_selected_row(pv->rows);
 	if (!row)
 		return VIEW_SAME;
+	if (req == REQ_DORA_OPEN) {
+		/* D: the tenant's DORA scorecards */
+		struct view_args a = {.text = row->r.name};
+		console_push(v->console, &dora_view_ops, &a);
+		return VIEW_SAME;
+	}
 	/* a tenant: its services on the board; an environment: its applications */
 	struct view_args a = {.text = row->r.name};
 	console_push(v->console, pv->kind == PV_TENANTS ? &board_view_ops : &apps_view_ops, &a);

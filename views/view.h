@@ -113,6 +113,8 @@ struct view {
 	     "Warning events, Argo CD operations and alerts seen, kept after the cluster forgets") \
 	VIEW(FINDINGS, findings_view_ops, "findings", "vulns security", \
 	     "Security findings per workload: counts by severity, fixable, drill down") \
+	VIEW(DORA, dora_view_ops, "dora", "scorecard scorecards", \
+	     "DORA scorecards per service, tenant or environment: levels, weekly sparklines") \
 	VIEW(HELP, help_view_ops, "help", "?", "The keys of the current view and the commands")
 
 #define VIEW_OPS_DECLARE_(id, ops, cmd, aliases, help) extern const struct view_ops ops;

@@ -2,7 +2,9 @@
 # opsdeck findings against the sandbox's Trivy reports: the table, JSON parsed and
 # checked against the reports kubectl returns, CSV parsed with Python's csv module,
 # --service/--env/--cluster/--fixable filters, a workload no service owns (its row is
-# there with the service empty), usage errors; and the promotion gate on critical
+# there with the service empty), usage errors; the scanners (SonarQube's failing gate for
+# checkout-web, Harbor's critical in catalog 2.6.4, DefectDojo's payments-api), --source,
+# --tenant, -o md, an unreachable scanner (a note, exit 0); and the promotion gate on critical
 # findings: the bad catalog version (2.6.4 in uat) is not promoted to pre, unless
 # platform.yaml turns the gate off for pre.
 . "$(dirname "$0")/../lib/sandbox.sh"
@@ -102,7 +104,8 @@ for it in items:
         continue
     for v in it["report"].get("vulnerabilities", []):
         seen[(v["vulnerabilityID"], v["resource"])] = v["severity"].lower()
-row = [r for r in rows if r["service"] == "catalog" and r["environment"] == "uat"]
+row = [r for r in rows if r["service"] == "catalog" and r["environment"] == "uat"
+       and r["workload"].startswith("Deployment/")]
 assert len(row) == 1, row
 # policy and config-audit results add to them: the vulnerabilities are a lower bound
 for sev in ("critical", "high", "medium", "low"):
@@ -133,7 +136,8 @@ import json, sys
 rows = json.load(open(sys.argv[1]))
 assert rows and all(r["service"] == "catalog" for r in rows)
 assert {"dev", "sit", "uat", "pre", "prd"} <= {r["environment"] for r in rows}, rows' "$S/out"
-expect_rc 0 "--service catalog --env uat -o csv" "$OPSDECK" findings --service catalog --env uat -o csv
+expect_rc 0 "--service catalog --env uat --source trivy,policy -o csv" \
+	"$OPSDECK" findings --service catalog --env uat --source trivy,policy -o csv
 check "...one row" sh -c '[ "$(wc -l <"$1")" -eq 2 ] && grep -q "^catalog,uat,nonprod,storefront-uat,Deployment/catalog," "$1"' sh "$S/out"
 expect_rc 0 "--cluster prod -o json" "$OPSDECK" findings --cluster prod -o json
 check "...only prod" python3 -c '
@@ -154,7 +158,8 @@ for r in fix:
         less |= r[k] < a[k]
 assert less
 EOF
-expect_rc 0 "--group service -o json" "$OPSDECK" findings --group service -o json
+expect_rc 0 "--group service --source trivy --source policy -o json" \
+	"$OPSDECK" findings --group service --source trivy --source policy -o json
 check "...one row per service with its workloads" python3 -c '
 import json, sys
 rows = json.load(open(sys.argv[1]))
@@ -163,6 +168,93 @@ assert len(cat) == 1 and cat[0]["workloads"] == 5, cat' "$S/out"
 expect_rc 2 "-o yaml is a usage error" "$OPSDECK" findings -o yaml
 expect_rc 2 "an unknown flag is a usage error" "$OPSDECK" findings --severity high
 expect_rc 1 "an unknown cluster fails" "$OPSDECK" findings --cluster nowhere
+
+# ---- SonarQube, DefectDojo and Harbor (platform.yaml scanners:) ------------------------
+expect_rc 0 "--source sonarqube -o json" "$OPSDECK" findings --source sonarqube -o json
+check "...checkout-web's failing quality gate: a project row, no environment" python3 -c '
+import json, sys
+rows = json.load(open(sys.argv[1]))
+assert rows and all(r["workload"].startswith("SonarProject/") for r in rows), rows[:2]
+assert all(r["environment"] == "" and r["cluster"] == "" for r in rows), rows[:2]
+cw = [r for r in rows if r["workload"] == "SonarProject/checkout-web"]
+assert len(cw) == 1 and cw[0]["service"] == "checkout-web" and cw[0]["high"] >= 1, cw
+assert rows[0] == cw[0], "checkout-web should be the worst project"' "$S/out"
+expect_rc 0 "--source harbor -o json" "$OPSDECK" findings --source harbor -o json
+check "...catalog 2.6.4's critical, in each environment running it" python3 -c '
+import json, sys
+rows = json.load(open(sys.argv[1]))
+assert rows and all(r["workload"].startswith("Image/") for r in rows), rows[:2]
+bad = [r for r in rows if r["workload"] == "Image/catalog:2.6.4"]
+assert bad and all(r["critical"] >= 1 and r["service"] == "catalog" for r in bad), bad
+assert "uat" in {r["environment"] for r in bad}, bad
+assert all(r["namespace"] == "storefront-" + r["environment"] for r in bad), bad
+assert all(r["critical"] == 0 for r in rows if r["workload"] == "Image/catalog:2.6.3")' "$S/out"
+expect_rc 0 "--source defectdojo -o json" "$OPSDECK" findings --source defectdojo -o json
+check "...payments-api's active findings (a critical and a medium)" python3 -c '
+import json, sys
+rows = json.load(open(sys.argv[1]))
+assert rows and all(r["workload"].startswith("DefectDojoProduct/") for r in rows), rows[:2]
+p = [r for r in rows if r["service"] == "payments-api"]
+assert len(p) == 1 and p[0]["critical"] == 1 and p[0]["medium"] == 1, p' "$S/out"
+expect_rc 0 "--source sonarqube,harbor" "$OPSDECK" findings --source sonarqube,harbor -o csv
+cp "$S/out" "$S/two.csv"
+expect_rc 0 "...the same as --source harbor --source sonarqube" \
+	"$OPSDECK" findings --source harbor --source sonarqube -o csv
+check "...same rows, only those scanners'" sh -c 'cmp -s "$1" "$2" &&
+	! grep -vqE "^SERVICE,|,(SonarProject|Image)/" "$1" && grep -q ",SonarProject/" "$1" &&
+	grep -q ",Image/" "$1"' sh "$S/out" "$S/two.csv"
+expect_rc 2 "--source bogus is a usage error" "$OPSDECK" findings --source trivy,bogus
+
+# ---- --tenant and the Markdown report -----------------------------------------------------
+expect_rc 0 "--tenant payments --group service -o json" \
+	"$OPSDECK" findings --tenant payments --group service -o json
+check "...only the tenant's services, the scanners' included" python3 -c '
+import json, sys
+rows = json.load(open(sys.argv[1]))
+got = {r["service"] for r in rows} - {""}   # "": reports on namespaces of the tenant
+assert got == {"payments-api", "ledger", "fraud-check", "audit-trail"}, got' "$S/out"
+expect_rc 2 "--tenant nobody is a usage error" "$OPSDECK" findings --tenant nobody
+expect_rc 0 "--tenant storefront --group service -o md" \
+	"$OPSDECK" findings --tenant storefront --group service -o md
+cp "$S/out" "$S/report.md"
+expect_rc 0 "...and -o json of the same" \
+	"$OPSDECK" findings --tenant storefront --group service -o json
+check "...a title with the scope and the day, a table, totals that add up" \
+	python3 - "$S/report.md" "$S/out" "$(date -u +%Y-%m-%d)" <<'EOF'
+import json, sys
+lines = open(sys.argv[1]).read().split("\n")
+assert lines[0] == "## Security findings: tenant storefront, by service (%s)" % sys.argv[3], lines[0]
+assert lines[1] == "" and lines[-1] == ""
+rows = [l for l in lines[2:] if l]
+cells = lambda l: [c.strip() for c in l.strip("|").split("|")]
+head = cells(rows[0])
+assert head == ["Service", "Workloads", "Critical", "High", "Medium", "Low", "Unknown"], head
+assert cells(rows[1]) == ["---"] + ["---:"] * 6, rows[1]
+body, total = [cells(r) for r in rows[2:-1]], cells(rows[-1])
+assert all(len(r) == len(head) for r in body + [total])
+js = json.load(open(sys.argv[2]))
+assert [r[0] for r in body] == [j["service"] for j in js]
+assert "catalog" in [r[0] for r in body] and "checkout-web" in [r[0] for r in body]
+assert total[0] == "**Total**"
+for i, k in enumerate(["workloads", "critical", "high", "medium", "low", "unknown"], 1):
+    assert int(total[i]) == sum(j[k] for j in js) == sum(int(r[i]) for r in body), k
+EOF
+expect_rc 0 "-o md with nothing to show" "$OPSDECK" findings --service nothing-here -o md
+check "...says so under its title" sh -c '
+	[ "$(sed -n 3p "$1")" = "No findings." ] &&
+	grep -q "^## Security findings: service nothing-here (" "$1"' sh "$S/out"
+
+# A scanner that cannot be reached: the clusters' findings and the other scanners' still
+# show, the failure is a note on stderr, and the exit stays 0 (a cluster not read is 1).
+sed "s#^    url: $SANDBOX_URL/sonarqube\$#    url: https://127.0.0.1:1/sonarqube#" \
+	"$S/platform.yaml" >"$S/platform-nosonar.yaml"
+expect_rc 0 "SonarQube unreachable: exit 0" \
+	"$OPSDECK" --platform "$S/platform-nosonar.yaml" findings -o csv
+check "...a note on stderr names SonarQube" grep -q '^opsdeck findings: note: sonarqube: ' "$S/err"
+check "...the clusters', Harbor's and DefectDojo's findings still show, not SonarQube's" sh -c '
+	grep -q "^catalog,uat,nonprod,storefront-uat,Deployment/catalog," "$1" &&
+	grep -q "^catalog,uat,nonprod,storefront-uat,Image/catalog:2.6.4,1," "$1" &&
+	grep -q ",DefectDojoProduct/payments-api," "$1" && ! grep -q ",SonarProject/" "$1"' sh "$S/out"
 
 # ---- the promotion gate -------------------------------------------------------------------
 if [ -d "$S/gitops.git" ]; then

@@ -2,7 +2,11 @@
  * fixable-only filter, sorting worst first, a workload's findings, CSV quoting, JSON
  * keys), the board's severity marks (core/board), and the promotion gate on critical
  * findings (clients/promote: required for protected environments, platform.yaml
- * gates.no_critical, blocked plans). */
+ * gates.no_critical, blocked plans); the scanners' part: --source names, the source and
+ * tenant filters over a merged set (SonarQube, Harbor with counted-only findings), the
+ * drill-down's Source column, the Markdown report (exact text, table shape), and
+ * findings_multi_fetch_all merging SonarQube and DefectDojo from a scripted server (a 404
+ * project ignored, a failing scanner a note that counts no cluster, a cancel). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,13 +17,18 @@
 
 #include <cmocka.h>
 #include <jansson.h>
+#include <signal.h>
+#include <unistd.h>
 
+#include "clients/kube.h"
 #include "clients/promote.h"
 #include "core/board.h"
 #include "core/findings.h"
 #include "core/platform.h"
 #include "core/table_print.h"
 #include "core/xalloc.h"
+#include "tests/support/script_server.h"
+#include "views/findings_fetch.h"
 #include "views/findings_model.h"
 
 static void set_str(char **field, const char *value)
@@ -199,6 +208,22 @@ static void test_table_json_and_csv(void **state)
 	assert_int_equal(t->ncols, 10);
 	assert_string_equal(t->rows[3].cells[0], "");   /* no service: the row is there */
 	assert_string_equal(t->rows[3].cells[4], "Deployment/coredns");
+
+	/* the screen's order: the counts right after service and environment, the same
+	 * cells moved, the same identity */
+	struct table *sc = findings_rows_table_screen(&rows);
+	static const char *const screen_cols[] = {"Service", "Environment", "Critical", "High",
+		"Medium", "Low", "Unknown", "Cluster", "Namespace", "Workload"};
+	assert_int_equal(sc->ncols, 10);
+	for (size_t c = 0; c < 10; c++)
+		assert_string_equal(sc->cols[c].name, screen_cols[c]);
+	static const size_t from[] = {0, 1, 5, 6, 7, 8, 9, 2, 3, 4};
+	for (size_t i = 0; i < t->nrows; i++) {
+		for (size_t c = 0; c < 10; c++)
+			assert_string_equal(sc->rows[i].cells[c], t->rows[i].cells[from[c]]);
+		assert_string_equal(sc->rows[i].uid, t->rows[i].uid);
+	}
+	table_free(sc);
 
 	char *js = print_to_string(print_json, t);
 	json_error_t je;
@@ -407,6 +432,410 @@ static void test_gate_blocks_critical(void **state)
 	platform_free(p);
 }
 
+/* ---- scanners: sources, tenants, Markdown -------------------------------------------- */
+
+static void add_from(struct finding_workload *w, enum finding_source src, const char *id,
+		     enum finding_severity sev, const char *fixed)
+{
+	struct finding f = {.source = src, .severity = sev, .id = (char *)id,
+			    .package = (char *)"pkg", .fixed = (char *)fixed};
+	findings_add(w, &f);
+}
+
+/* fill() plus: a policy finding on cart prd; checkout-web's SonarQube project (2 high,
+ * tenant shop, no environment); catalog's image in Harbor on shop-stg (1 critical listed,
+ * 2 more low only counted); tenant shop on the cart workloads. */
+static void fill_scanners(struct findings *set)
+{
+	fill(set);
+	struct finding_workload *w = &set->w[0];
+	add_from(w, FINDING_SRC_POLICY, "require-labels", FINDING_MEDIUM, NULL);
+	set_str(&set->w[0].tenant, "shop");
+	set_str(&set->w[1].tenant, "shop");
+	w = findings_workload(set, "", "", "SonarProject", "checkout-web");
+	set_str(&w->service, "checkout-web");
+	set_str(&w->tenant, "shop");
+	add_from(w, FINDING_SRC_SONARQUBE, "quality-gate/new_coverage", FINDING_HIGH, NULL);
+	add_from(w, FINDING_SRC_SONARQUBE, "java:S2077", FINDING_HIGH, NULL);
+	w = findings_workload(set, "nonprod", "shop-stg", "Image", "catalog:2.6.4");
+	set_str(&w->service, "catalog");
+	set_str(&w->environment, "stg");
+	set_str(&w->tenant, "shop");
+	add_from(w, FINDING_SRC_HARBOR, "CVE-2024-45337", FINDING_CRITICAL, "0.31.0");
+	unsigned more[FINDING_SEVERITY_COUNT] = {[FINDING_LOW] = 2};
+	findings_add_counts(w, more);
+}
+
+static const struct findings_row *row_of(const struct findings_rows *r, const char *name)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (r->v[i].w && !strcmp(r->v[i].w->name, name))
+			return &r->v[i];
+	return NULL;
+}
+
+static void test_scanners_parse(void **state)
+{
+	(void)state;
+	unsigned mask = 0;
+	assert_int_equal(findings_scanners_parse("trivy,harbor", &mask), 0);
+	assert_int_equal(mask, (1u << FINDINGS_SCANNER_TRIVY) | (1u << FINDINGS_SCANNER_HARBOR));
+	assert_int_equal(findings_scanners_parse("sonarqube", &mask), 0);   /* repeated: added */
+	char *text = findings_scanners_text(mask);
+	assert_string_equal(text, "trivy,sonarqube,harbor");
+	free(text);
+	unsigned before = mask;
+	assert_int_equal(findings_scanners_parse("policy,bogus", &mask), -1);
+	assert_int_equal(findings_scanners_parse("", &mask), -1);
+	assert_int_equal(findings_scanners_parse("trivy,", &mask), -1);
+	assert_int_equal(mask, before);
+	text = findings_scanners_text(0);
+	assert_string_equal(text, "all");
+	free(text);
+	assert_int_equal(findings_scanner_of(FINDING_SRC_RBAC), FINDINGS_SCANNER_TRIVY);
+	assert_int_equal(findings_scanner_of(FINDING_SRC_GATEKEEPER), FINDINGS_SCANNER_POLICY);
+	assert_int_equal(findings_scanner_of(FINDING_SRC_DEFECTDOJO), FINDINGS_SCANNER_DEFECTDOJO);
+}
+
+static void test_source_filter(void **state)
+{
+	(void)state;
+	struct findings set;
+	fill_scanners(&set);
+	struct findings_rows rows;
+	/* every scanner: the merged set, Harbor's counted-only lows included */
+	findings_rows_build(&set, NULL, FINDINGS_GROUP_NONE, &rows);
+	assert_int_equal(rows.n, 6);
+	const struct findings_row *r = row_of(&rows, "catalog:2.6.4");
+	assert_non_null(r);
+	assert_int_equal(r->counts[FINDING_CRITICAL], 1);
+	assert_int_equal(r->counts[FINDING_LOW], 2);
+	findings_rows_free(&rows);
+
+	struct findings_filter f = {.scanners = 1u << FINDINGS_SCANNER_SONARQUBE};
+	findings_rows_build(&set, &f, FINDINGS_GROUP_NONE, &rows);
+	assert_int_equal(rows.n, 1);
+	assert_string_equal(rows.v[0].w->kind, "SonarProject");
+	assert_int_equal(rows.v[0].counts[FINDING_HIGH], 2);
+	findings_rows_free(&rows);
+
+	/* trivy: cart prd without its policy finding; no SonarQube or Harbor rows */
+	f.scanners = 1u << FINDINGS_SCANNER_TRIVY;
+	findings_rows_build(&set, &f, FINDINGS_GROUP_NONE, &rows);
+	assert_int_equal(rows.n, 4);
+	assert_null(row_of(&rows, "checkout-web"));
+	assert_null(row_of(&rows, "catalog:2.6.4"));
+	r = &rows.v[0];
+	assert_string_equal(r->w->namespace, "shop-prd");
+	assert_int_equal(r->counts[FINDING_MEDIUM], 0);
+	assert_int_equal(r->counts[FINDING_HIGH], 2);
+	findings_rows_free(&rows);
+
+	/* policy: only cart prd, its one medium */
+	f.scanners = 1u << FINDINGS_SCANNER_POLICY;
+	findings_rows_build(&set, &f, FINDINGS_GROUP_SERVICE, &rows);
+	assert_int_equal(rows.n, 1);
+	assert_string_equal(rows.v[0].key, "cart");
+	assert_int_equal(rows.v[0].counts[FINDING_MEDIUM], 1);
+	assert_int_equal(rows.v[0].counts[FINDING_CRITICAL], 0);
+	findings_rows_free(&rows);
+
+	/* harbor with fixable: the listed critical only (counted lows have no versions) */
+	f = (struct findings_filter){.scanners = 1u << FINDINGS_SCANNER_HARBOR, .fixable = true};
+	findings_rows_build(&set, &f, FINDINGS_GROUP_NONE, &rows);
+	assert_int_equal(rows.n, 1);
+	assert_int_equal(rows.v[0].counts[FINDING_CRITICAL], 1);
+	assert_int_equal(rows.v[0].counts[FINDING_LOW], 0);
+	findings_rows_free(&rows);
+
+	/* the drill-down: each finding's source, filtered by the scanner */
+	const struct finding_workload *cart = &set.w[0];
+	struct table *t = findings_items_table(cart, false);
+	assert_int_equal(t->nrows, 5);
+	bool policy_seen = false;
+	for (size_t i = 0; i < t->nrows; i++)
+		policy_seen |= !strcmp(t->rows[i].cells[5], "policy");
+	assert_true(policy_seen);
+	table_free(t);
+	f = (struct findings_filter){.scanners = 1u << FINDINGS_SCANNER_POLICY};
+	t = findings_items_table_filtered(cart, &f);
+	assert_int_equal(t->nrows, 1);
+	assert_string_equal(t->rows[0].cells[0], "require-labels");
+	assert_string_equal(t->rows[0].cells[5], "policy");
+	table_free(t);
+	findings_free(&set);
+}
+
+static void test_tenant_filter(void **state)
+{
+	(void)state;
+	struct findings set;
+	fill_scanners(&set);
+	struct findings_filter f = {.tenant = "shop"};
+	struct findings_rows rows;
+	findings_rows_build(&set, &f, FINDINGS_GROUP_SERVICE, &rows);
+	/* cart (two workloads), checkout-web, catalog; not payments nor coredns */
+	assert_int_equal(rows.n, 3);
+	assert_string_equal(rows.v[0].key, "cart");
+	assert_int_equal(rows.v[0].nworkloads, 2);
+	assert_string_equal(rows.v[1].key, "catalog");
+	assert_string_equal(rows.v[2].key, "checkout-web");
+	findings_rows_free(&rows);
+	f.tenant = "nobody";
+	findings_rows_build(&set, &f, FINDINGS_GROUP_NONE, &rows);
+	assert_int_equal(rows.n, 0);
+	findings_rows_free(&rows);
+	findings_free(&set);
+}
+
+static const char *md_title_now;
+
+static void print_md(FILE *f, const struct table *t)
+{
+	findings_print_md(f, t, md_title_now);
+}
+
+/* Rows of a pipe table all have the header's number of cells, the second is the
+ * alignment row: what a Markdown renderer needs to draw a table. */
+static const char md_check_py[] =
+	"import sys\n"
+	"lines = sys.stdin.read().split('\\n')\n"
+	"assert lines[0].startswith('## ') and lines[1] == ''\n"
+	"rows = [l for l in lines[2:] if l]\n"
+	"cells = lambda l: l.replace('\\\\|', '').strip('|').split('|')\n"
+	"n = len(cells(rows[0]))\n"
+	"assert all(c.strip() in ('---', '---:') for c in cells(rows[1]))\n"
+	"assert all(len(cells(r)) == n for r in rows), [len(cells(r)) for r in rows]\n"
+	"assert rows[-1].startswith('| **Total** |')\n";
+
+static void test_markdown(void **state)
+{
+	(void)state;
+	struct findings set;
+	fill_scanners(&set);
+	struct findings_filter f = {.tenant = "shop"};
+	struct findings_rows rows;
+	findings_rows_build(&set, &f, FINDINGS_GROUP_SERVICE, &rows);
+	struct table *t = findings_rows_table(&rows);
+	md_title_now = "Security findings: tenant shop, by service (2026-11-23)";
+	char *md = print_to_string(print_md, t);
+	assert_string_equal(md,
+		"## Security findings: tenant shop, by service (2026-11-23)\n\n"
+		"| Service | Workloads | Critical | High | Medium | Low | Unknown |\n"
+		"|---|---:|---:|---:|---:|---:|---:|\n"
+		"| cart | 2 | 2 | 2 | 1 | 1 | 0 |\n"
+		"| catalog | 1 | 1 | 0 | 0 | 2 | 0 |\n"
+		"| checkout-web | 1 | 0 | 2 | 0 | 0 | 0 |\n"
+		"| **Total** | 4 | 3 | 4 | 1 | 3 | 0 |\n");
+	FILE *py = popen("python3 -c \"$MD_CHECK\"", "w");
+	assert_non_null(py);
+	fputs(md, py);
+	assert_int_equal(pclose(py), 0);
+	free(md);
+	table_free(t);
+	findings_rows_free(&rows);
+
+	/* a '|' in a cell is escaped; no rows: no table */
+	t = table_new();
+	table_add_column(t, "Name", "string", "", 0);
+	table_add_column(t, "Critical", "integer", "", 0);
+	md_title_now = "T";
+	md = print_to_string(print_md, t);
+	assert_string_equal(md, "## T\n\nNo findings.\n");
+	free(md);
+	struct table_row *r = table_add_row(t);
+	table_set_cell(r, 0, "a|b");
+	table_set_cell(r, 1, "3");
+	md = print_to_string(print_md, t);
+	assert_string_equal(md, "## T\n\n| Name | Critical |\n|---|---:|\n| a\\|b | 3 |\n"
+				"| **Total** | 3 |\n");
+	py = popen("python3 -c \"$MD_CHECK\"", "w");
+	fputs(md, py);
+	assert_int_equal(pclose(py), 0);
+	free(md);
+	table_free(t);
+	findings_free(&set);
+}
+
+/* ---- the scanners merged by findings_multi_fetch_all ----------------------------------- */
+
+struct scanner_script {
+	bool dojo_fails;
+	int requests;
+};
+
+/* SonarQube at /sq (checkout-web fails its gate, has one issue; cart has no project: 404)
+ * and DefectDojo at /dd (one active finding of product cart, or HTTP 500). */
+static bool serve_scanners(struct script_server *s, int fd, const struct script_request *req,
+			   void *ud)
+{
+	struct scanner_script *sc = ud;
+	script_server_logf(s, "%s %s\n", req->auth, req->path);
+	sc->requests++;
+	if (!strncmp(req->path, "/sq/api/qualitygates/project_status?projectKey=checkout-web", 59))
+		script_reply(fd, 200, "application/json", NULL,
+			     "{\"projectStatus\":{\"status\":\"ERROR\",\"conditions\":[{\"status\":"
+			     "\"ERROR\",\"metricKey\":\"new_coverage\",\"comparator\":\"LT\","
+			     "\"errorThreshold\":\"80\",\"actualValue\":\"61.3\"}]}}");
+	else if (!strncmp(req->path, "/sq/api/issues/search?componentKeys=checkout-web&", 48))
+		script_reply(fd, 200, "application/json", NULL,
+			     "{\"paging\":{\"pageIndex\":1,\"pageSize\":500,\"total\":1},\"issues\":["
+			     "{\"key\":\"i1\",\"rule\":\"java:S2068\",\"severity\":\"BLOCKER\","
+			     "\"component\":\"checkout-web:src/Config.java\",\"line\":42,"
+			     "\"message\":\"password\"}]}");
+	else if (!strncmp(req->path, "/dd/api/v2/findings/?active=true", 32) && sc->dojo_fails)
+		script_reply(fd, 500, "application/json", NULL, "{\"detail\":\"boom\"}");
+	else if (!strncmp(req->path, "/dd/api/v2/findings/?active=true", 32))
+		script_reply(fd, 200, "application/json", NULL,
+			     "{\"count\":1,\"next\":null,\"results\":[{\"id\":7,\"title\":\"t\","
+			     "\"severity\":\"Critical\",\"active\":true,\"cve\":\"CVE-2024-1\","
+			     "\"related_fields\":{\"test\":{\"engagement\":{\"product\":"
+			     "{\"name\":\"cart\"}}}}}]}");
+	else
+		script_reply(fd, 404, "application/json", NULL,
+			     "{\"errors\":[{\"msg\":\"Component key not found\"}]}");
+	return false;
+}
+
+struct merged {
+	bool done;
+	struct findings *set;
+	char *err;
+	size_t failed;
+};
+
+static void on_merged(void *ud, struct findings *set, const char *err, size_t failed)
+{
+	struct merged *m = ud;
+	m->done = true;
+	m->set = set;
+	m->err = err ? xstrdup(err) : NULL;
+	m->failed = failed;
+}
+
+/* Writes DIR/platform.yaml with the scanners at url; returns its path (caller frees). */
+static char *write_platform(const char *dir, const char *url, char **text)
+{
+	char *path = xasprintf("%s/platform.yaml", dir), *tok = xasprintf("%s/tok", dir);
+	FILE *f = fopen(tok, "w");
+	assert_non_null(f);
+	fputs("s3cret\n", f);
+	fclose(f);
+	*text = xasprintf("tenants:\n  - {name: shop, namespaces: [shop-dev]}\n"
+			  "environments:\n  - {name: dev}\n"
+			  "services:\n  - {name: cart, tenant: shop}\n"
+			  "  - {name: checkout-web, tenant: shop}\n"
+			  "scanners:\n  sonarqube:\n    url: %s/sq\n    token: {file: %s}\n"
+			  "  defectdojo:\n    url: %s/dd\n    token: {file: %s}\n", url, tok, url, tok);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(*text, f);
+	fclose(f);
+	free(tok);
+	return path;
+}
+
+static void merge_once(const char *path, const struct platform *p, struct merged *out)
+{
+	struct loop *loop = loop_new();
+	struct http *http = http_new(loop);
+	struct findings_scanners sc = {http, path};
+	memset(out, 0, sizeof(*out));
+	struct findings_multi *m = findings_multi_fetch_all(NULL, 0, p, &sc, on_merged, out);
+	assert_non_null(m);   /* the scanners answer later, from the loop */
+	assert_false(out->done);
+	assert_int_equal(kube_run_until(loop, &out->done, 20000), 0);
+	http_free(http);
+	loop_free(loop);
+}
+
+static void merged_free(struct merged *m)
+{
+	findings_free(m->set);
+	free(m->set);
+	free(m->err);
+}
+
+static void test_scanners_merged(void **state)
+{
+	(void)state;
+	signal(SIGPIPE, SIG_IGN);
+	struct scanner_script script = {0};
+	struct script_server *srv = script_server_start(serve_scanners, &script);
+	char dir[] = "/tmp/opsdeck-findings-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char *url = script_server_url(srv, ""), *text = NULL;
+	char *path = write_platform(dir, url, &text);
+	struct platform *p = NULL;
+	char err[256];
+	if (platform_parse("platform.yaml", text, strlen(text), &p, err, sizeof err))
+		fail_msg("%s", err);
+
+	struct merged m;
+	merge_once(path, p, &m);
+	assert_null(m.err);   /* cart's SonarQube 404 is no failure */
+	assert_int_equal(m.failed, 0);
+	assert_non_null(m.set);
+	assert_int_equal(m.set->n, 2);
+	const struct finding_workload *sq = findings_workload_by_uid(m.set,
+								      "//SonarProject/checkout-web");
+	assert_non_null(sq);
+	assert_string_equal(sq->service, "checkout-web");
+	assert_string_equal(sq->tenant, "shop");      /* from the model */
+	assert_string_equal(sq->environment, "");
+	assert_int_equal(sq->counts[FINDING_HIGH], 1); /* the failing condition */
+	assert_int_equal(sq->counts[FINDING_CRITICAL], 1);
+	const struct finding_workload *dd = findings_workload_by_uid(m.set,
+								      "//DefectDojoProduct/cart");
+	assert_non_null(dd);
+	assert_string_equal(dd->service, "cart");
+	assert_string_equal(dd->tenant, "shop");
+	assert_int_equal(dd->items[0].source, FINDING_SRC_DEFECTDOJO);
+	/* sorted: cart before checkout-web */
+	assert_ptr_equal(&m.set->w[0], dd);
+	char *log = script_server_log(srv);
+	assert_non_null(strstr(log, "projectKey=cart"));
+	assert_non_null(strstr(log, "Token s3cret /dd/api/v2/findings/"));
+	free(log);
+	merged_free(&m);
+
+	/* DefectDojo fails: a note, SonarQube's findings still there, no cluster failed */
+	script_server_lock(srv);
+	script.dojo_fails = true;
+	script_server_unlock(srv);
+	merge_once(path, p, &m);
+	assert_non_null(m.err);
+	assert_non_null(strstr(m.err, "defectdojo: "));
+	assert_non_null(strstr(m.err, "500"));
+	assert_null(strstr(m.err, "sonarqube"));
+	assert_int_equal(m.failed, 0);
+	assert_int_equal(m.set->n, 1);
+	assert_string_equal(m.set->w[0].kind, "SonarProject");
+	merged_free(&m);
+
+	/* a cancel while the calls are in flight: no callback, nothing leaks */
+	struct loop *loop = loop_new();
+	struct http *http = http_new(loop);
+	struct findings_scanners sc = {http, path};
+	memset(&m, 0, sizeof m);
+	findings_multi_cancel(findings_multi_fetch_all(NULL, 0, p, &sc, on_merged, &m));
+	loop_run_once(loop, 50);
+	assert_false(m.done);
+	http_free(http);
+	loop_free(loop);
+
+	platform_free(p);
+	script_server_stop(srv);
+	unlink(path);
+	char *tok = xasprintf("%s/tok", dir);
+	unlink(tok);
+	free(tok);
+	rmdir(dir);
+	free(path);
+	free(text);
+	free(url);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -419,6 +848,12 @@ int main(void)
 		cmocka_unit_test(test_board_marks),
 		cmocka_unit_test(test_gate_required),
 		cmocka_unit_test(test_gate_blocks_critical),
+		cmocka_unit_test(test_scanners_parse),
+		cmocka_unit_test(test_source_filter),
+		cmocka_unit_test(test_tenant_filter),
+		cmocka_unit_test(test_markdown),
+		cmocka_unit_test(test_scanners_merged),
 	};
+	setenv("MD_CHECK", md_check_py, 1);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
