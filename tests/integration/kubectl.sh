@@ -18,7 +18,11 @@ T=$SANDBOX_STATE
 # A running deployment of the current context to act on.
 $K get deploy -A -o jsonpath='{range .items[*]}{.metadata.namespace}{" "}{.metadata.name}{"\n"}{end}' \
 	>"$T/deploys" 2>&1
-read -r NS DEPLOY <"$T/deploys"
+# uat's Argo CD apps do not sync by themselves: in dev and sit, automated sync would
+# put back what `set image` changes before `rollout undo` runs when the machine is slow,
+# and undo would then return to the image set here (seen on a loaded CI machine).
+{ grep -- '-uat ' "$T/deploys"; cat "$T/deploys"; } | head -n 1 >"$T/deploy"
+read -r NS DEPLOY <"$T/deploy"
 SEL=$($K get deploy -n "$NS" "$DEPLOY" -o jsonpath='{.spec.selector.matchLabels}' 2>/dev/null |
 	sed 's/[{}"]//g; s/:/=/g')
 pods_of() { $K get pods -n "$NS" -l "$SEL" -o name; }
