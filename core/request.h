@@ -89,7 +89,9 @@ enum request_flag {
 	REQUEST(DORA_GROUP, "dora-group", REQ_FOOTER, "DORA: by service, tenant or environment") \
 	REQUEST(DORA_WINDOW, "dora-window", REQ_FOOTER, "DORA: the window 30d, 90d or 7d") \
 	REQUEST(DORA_ENV, "dora-env", REQ_FOOTER, "DORA: the next environment (then all)") \
-	REQUEST(DORA_OPEN, "dora-open", 0, "DORA scorecards of the selected tenant")
+	REQUEST(DORA_OPEN, "dora-open", 0, "DORA scorecards of the selected tenant") \
+	/* findings, dora: the rows as shown, as the batch commands' -o md */ \
+	REQUEST(EXPORT, "export", REQ_FOOTER, "Save the view as a Markdown report")
 
 #define REQUEST_ENUM_(id, name, flags, help) REQ_##id,
 enum request {

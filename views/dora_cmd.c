@@ -1,5 +1,5 @@
-/* opsdeck dora (views/dora_cmd.h): the data gathered from Argo CD, the GitOps repository
- * and the timeline, scored by core/dora, printed as a table, JSON, CSV or Markdown. */
+/* opsdeck dora (views/dora_cmd.h): the data gathered from Argo CD, the GitOps repository,
+ * the timeline and Prometheus's alerts, scored by core/dora, printed as a table, JSON, CSV or Markdown. */
 #include "views/dora_cmd.h"
 
 #include <jansson.h>
@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clients/dora_alerts.h"
 #include "clients/dora_data.h"
 #include "clients/gitops_history.h"
 #include "core/dora_thresholds.h"
@@ -285,6 +286,16 @@ static void read_timeline(long long since, struct timeline_list *l)
 		fprintf(stderr, "opsdeck dora: timeline skipped: %s\n", err);
 }
 
+/* Prometheus's alerts as incidents: none when it is not configured; unreachable, a note
+ * and DORA goes on without them. */
+static void read_alerts(const struct global_opts *g, const struct platform *p, long long from,
+			long long to, struct dora_alerts *al)
+{
+	char err[1024];
+	if (dora_prom_read(g->platform, p, from, to, al, err, sizeof err) < 0)
+		fprintf(stderr, "opsdeck dora: Prometheus alerts skipped: %s\n", err);
+}
+
 /* Argo CD's apps, the platform model and the repository's history. */
 static int gather(const struct global_opts *g, long long since, json_t **apps,
 		  struct platform **p, struct gitops_history_commit **commits, size_t *ncommits)
@@ -348,9 +359,17 @@ int dora_command(const struct global_opts *g, int argc, char **argv)
 	if (!rc) {
 		struct timeline_list tl;
 		read_timeline(q.from - DORA_TIMELINE_LOOKBACK, &tl);
-		struct dora_sources src = {apps, commits, ncommits, p->gitops.path, tl.items, tl.n};
+		struct dora_alerts al;
+		read_alerts(g, p, q.from - DORA_TIMELINE_LOOKBACK, q.to, &al);
+		size_t nkept;
+		struct timeline_entry *kept = dora_alerts_filter_timeline(
+			&al, tl.items, tl.n, DORA_ALERTS_STEP_MS / 1000, &nkept);
+		struct dora_sources src = {apps, commits, ncommits, p->gitops.path, kept, nkept};
 		struct dora_data d;
 		dora_data_build(&d, &src);
+		dora_alerts_add(&d, &al);
+		dora_alerts_free(&al);
+		free(kept);
 		struct dora_report r;
 		dora_compute(d.deploys, d.ndeploys, d.incidents, d.nincidents, &q, &t, &r);
 		dora_print(stdout, o.format, &r, &q, &t);

@@ -1,20 +1,24 @@
 /* The findings view (`:findings [SERVICE|TENANT]`): security findings of every cluster of
  * the platform and of the scanners, one row per workload (or per service, environment,
  * cluster: t cycles) with counts by severity, worst first; f counts only what has a fix,
- * s one scanner's. Enter drills down to a workload's findings, then opens one as text. */
+ * s one scanner's. Enter drills down to a workload's findings, then opens one as text;
+ * ctrl-s saves the rows as shown as the Markdown `opsdeck findings -o md` prints. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/platform.h"
 #include "core/rowview.h"
 #include "core/sanitize.h"
 #include "core/store.h"
+#include "core/strbuf.h"
 #include "core/xalloc.h"
 #include "tui/table_widget.h"
 #include "views/console.h"
 #include "views/findings_fetch.h"
 #include "views/findings_model.h"
+#include "views/md_report.h"
 #include "views/pager_view.h"
 #include "views/view.h"
 
@@ -44,6 +48,7 @@ struct findings_view {
 	enum findings_level level;
 	char *workload_uid;              /* LEVEL_ITEMS: whose findings */
 	struct findings_pane list, items;
+	bool saving;                     /* the prompt open is ctrl-s's path, not a filter */
 	char title[160];
 };
 
@@ -274,6 +279,142 @@ static void findings_draw(struct view *v, WINDOW *win, bool full)
 	table_widget_draw(p->table, win, p->rows, full);
 }
 
+/* ---- ctrl-s: the rows as a Markdown report ---------------------------------------------- */
+
+/* What the rows cover, as `opsdeck findings` names it in the report's title. */
+static char *export_scope(const struct findings_view *fv)
+{
+	struct findings_filter f = current_filter(fv);
+	return xstrdup(f.service ? f.service : f.tenant ? f.tenant : f.env ? f.env
+		       : f.cluster ? f.cluster : "all");
+}
+
+/* The title `opsdeck findings -o md` gives the same filter and grouping (UTC day). */
+static char *export_title(const struct findings_view *fv)
+{
+	struct findings_filter f = current_filter(fv);
+	struct strbuf sb = STRBUF_INIT;
+	const char *words[] = {"tenant", "service", "environment", "cluster"};
+	const char *vals[] = {f.tenant, f.service, f.env, f.cluster};
+	strbuf_puts(&sb, "Security findings:");
+	size_t start = sb.len;
+	for (size_t i = 0; i < 4; i++)
+		if (vals[i] && *vals[i])
+			strbuf_printf(&sb, "%s %s %s", sb.len > start ? "," : "", words[i], vals[i]);
+	if (sb.len == start)
+		strbuf_puts(&sb, " every service");
+	if (f.scanners) {
+		char *src = findings_scanners_text(f.scanners);
+		strbuf_printf(&sb, ", from %s", src);
+		free(src);
+	}
+	if (f.fixable)
+		strbuf_puts(&sb, ", with a fix only");
+	if (fv->group != FINDINGS_GROUP_NONE)
+		strbuf_printf(&sb, ", by %s", findings_group_name(fv->group));
+	/* the batch has no `/`: a report cut by one says so */
+	if (*rowview_filter(fv->list.rows))
+		strbuf_printf(&sb, ", rows matching /%s", rowview_filter(fv->list.rows));
+	time_t now = time(NULL);
+	struct tm tm;
+	char day[16];
+	gmtime_r(&now, &tm);
+	strftime(day, sizeof day, "%Y-%m-%d", &tm);
+	strbuf_printf(&sb, " (%s)", day);
+	return strbuf_detach(&sb);
+}
+
+/* With a `/` filter, only the rows it shows: each screen row's name starts with its rank
+ * in rows (keep_order). The others move to the end, past r->n, still owned by r. */
+static void keep_shown(struct findings_view *fv, struct findings_rows *r, size_t *shown)
+{
+	*shown = r->n;
+	if (!*rowview_filter(fv->list.rows))
+		return;
+	rowview_update(fv->list.rows);
+	bool *keep = xcalloc(r->n ? r->n : 1, sizeof *keep);
+	for (size_t i = 0; i < rowview_count(fv->list.rows); i++) {
+		size_t k = strtoul(rowview_row(fv->list.rows, i)->r.name, NULL, 10);
+		if (k < r->n)
+			keep[k] = true;
+	}
+	struct findings_row *v = xcalloc(r->n ? r->n : 1, sizeof *v);
+	size_t front = 0, back = r->n;
+	for (size_t i = 0; i < r->n; i++)
+		v[keep[i] ? front++ : --back] = r->v[i];
+	memcpy(r->v, v, r->n * sizeof *v);
+	*shown = front;
+	free(v);
+	free(keep);
+}
+
+struct export_job {
+	const struct table *t;
+	const char *title;
+};
+
+static void export_print(FILE *out, void *ud)
+{
+	const struct export_job *j = ud;
+	findings_print_md(out, j->t, j->title);
+}
+
+/* The table of the level on screen: the rows, or the drilled workload's findings. */
+static struct table *export_table(struct findings_view *fv, char **title)
+{
+	struct findings_filter f = current_filter(fv);
+	if (fv->level == LEVEL_ITEMS) {
+		const struct finding_workload *w = findings_workload_by_uid(fv->set,
+									     fv->workload_uid);
+		if (!w)
+			return NULL;
+		*title = xasprintf("Security findings of %s/%s in %s/%s", w->kind, w->name,
+				   w->cluster ? w->cluster : "", w->namespace ? w->namespace : "");
+		return findings_items_table_filtered(w, &f);
+	}
+	struct findings_rows rows;
+	findings_rows_build(fv->set, &f, fv->group, &rows);
+	size_t all = rows.n;
+	keep_shown(fv, &rows, &rows.n);
+	struct table *t = findings_rows_table(&rows);
+	rows.n = all;
+	findings_rows_free(&rows);
+	*title = export_title(fv);
+	return t;
+}
+
+static unsigned export_save(struct findings_view *fv, const char *path)
+{
+	struct console *c = fv->view->console;
+	char *title = NULL;
+	struct table *t = fv->set ? export_table(fv, &title) : NULL;
+	if (!t) {
+		console_flash(c, CHROME_FLASH_WARN, "no findings read yet: nothing to save");
+		free(title);
+		return VIEW_CHROME;
+	}
+	struct export_job j = {t, title};
+	char err[512];
+	if (md_report_save(path, export_print, &j, err, sizeof err) < 0)
+		console_flash(c, CHROME_FLASH_ERROR, "save failed: %s", err);
+	else
+		console_flash(c, CHROME_FLASH_INFO, "saved %zu rows to %s", t->nrows, path);
+	table_free(t);
+	free(title);
+	return VIEW_CHROME;
+}
+
+static unsigned export_ask(struct findings_view *fv)
+{
+	char *scope = export_scope(fv);
+	char *path = md_report_default_path("findings", scope, (long long)time(NULL));
+	fv->saving = true;
+	console_prompt_filter(fv->view->console, "save to: ", path);
+	free(path);
+	free(scope);
+	return VIEW_CHROME;
+}
+
 /* ---- keys ------------------------------------------------------------------------------- */
 
 static unsigned open_item(struct findings_view *fv)
@@ -380,6 +521,8 @@ static unsigned findings_request(struct view *v, enum request req, int key)
 	case REQ_TOGGLE_WIDE:
 		table_widget_set_wide(p->table, !table_widget_wide(p->table));
 		return VIEW_FULL;
+	case REQ_EXPORT:
+		return export_ask(fv);
 	default:
 		return VIEW_UNHANDLED;
 	}
@@ -388,6 +531,13 @@ static unsigned findings_request(struct view *v, enum request req, int key)
 static unsigned findings_filter(struct view *v, const char *text)
 {
 	struct findings_view *fv = v->priv;
+	if (fv->saving) {
+		/* the path acts once, on Enter; Esc (an empty text) saves nothing */
+		if (console_prompt_is_open(v->console))
+			return VIEW_SAME;
+		fv->saving = false;
+		return text && *text ? export_save(fv, text) : VIEW_CHROME;
+	}
 	char err[256] = "";
 	rowview_set_filter(pane(fv)->rows, text, err, sizeof err);
 	if (err[0])

@@ -1,7 +1,9 @@
 /* The DORA scorecard view (`:dora [--until TIME] [TENANT|SERVICE]`): per service (t: per
  * tenant, per environment) the five metrics' values and levels, twelve-week sparklines
  * when wide enough; Enter shows a row's card with the deployments and incidents behind
- * it. The sources are gathered as `opsdeck dora` does, libgit2 on a worker. */
+ * it. The sources are gathered as `opsdeck dora` does (Prometheus's alerts on the loop
+ * first, then libgit2 on a worker); ctrl-s saves the cards as shown as the Markdown
+ * `opsdeck dora -o md` prints. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,14 +11,20 @@
 #include <time.h>
 
 #include "clients/argocd.h"
+#include "clients/dora_alerts.h"
 #include "clients/dora_data.h"
+#include "clients/prometheus.h"
+#include "clients/prometheus_config.h"
 #include "core/dora_thresholds.h"
 #include "core/jobs.h"
 #include "core/platform.h"
 #include "core/xalloc.h"
 #include "tui/sparkline.h"
 #include "views/console.h"
+#include "views/console_internal.h"
+#include "views/dora_cmd.h"
 #include "views/dora_gather.h"
+#include "views/md_report.h"
 #include "views/scorecard_model.h"
 #include "views/view.h"
 
@@ -37,7 +45,10 @@ struct scorecard_view {
 	size_t nenvs, env;               /* env == nenvs: every environment */
 	struct dora_thresholds thresholds;
 	struct argocd_call *call;
-	struct scorecard_job *job;
+	struct scorecard_job *job;       /* waiting for fetch, or on the worker */
+	struct prom_config_owned prom_cfg;
+	struct prom_client *prom;        /* NULL: Prometheus is not configured */
+	struct dora_prom_fetch *fetch;   /* the alerts for job, before it is submitted */
 	struct dora_data *data;          /* NULL until gathered */
 	long long data_until;
 	char *error;
@@ -48,6 +59,7 @@ struct scorecard_view {
 	bool card;
 	char *card_group;
 	size_t card_top;
+	bool saving;                     /* the prompt open is ctrl-s's path */
 	char title[160];
 };
 
@@ -57,6 +69,7 @@ struct scorecard_job {
 	json_t *apps;
 	char *pattern;
 	long long git_since, timeline_since;
+	struct dora_alerts alerts;       /* filled on the loop before the job is submitted */
 	struct dora_data data;
 	int rc;
 	char err[512];
@@ -69,11 +82,14 @@ static void job_free(struct scorecard_job *j)
 	dora_git_source_clear(&j->git);
 	json_decref(j->apps);
 	free(j->pattern);
+	dora_alerts_free(&j->alerts);
 	dora_data_free(&j->data);
 	free(j);
 }
 
-/* On a worker: the repository's history and the timeline, turned into DORA's inputs. */
+/* On a worker: the repository's history and the timeline, turned into DORA's inputs with
+ * Prometheus's alert incidents as `opsdeck dora` adds them (timeline duplicates left out),
+ * so the view and the batch count the same incidents. */
 static void job_work(void *ud)
 {
 	struct scorecard_job *j = ud;
@@ -85,8 +101,13 @@ static void job_work(void *ud)
 	struct timeline_list tl;
 	char terr[256];
 	dora_timeline_read(j->timeline_since, &tl, terr, sizeof terr);   /* optional */
-	struct dora_sources src = {j->apps, commits, ncommits, j->pattern, tl.items, tl.n};
+	size_t nkept;
+	struct timeline_entry *kept = dora_alerts_filter_timeline(
+		&j->alerts, tl.items, tl.n, DORA_ALERTS_STEP_MS / 1000, &nkept);
+	struct dora_sources src = {j->apps, commits, ncommits, j->pattern, kept, nkept};
 	dora_data_build(&j->data, &src);
+	dora_alerts_add(&j->data, &j->alerts);
+	free(kept);
 	timeline_list_free(&tl);
 	gitops_history_free(commits, ncommits);
 }
@@ -140,6 +161,37 @@ static void copy_envs(struct scorecard_view *sv, const struct platform *p)
 	free(was);
 }
 
+/* Prometheus's answer: its incidents mapped with the platform (the loop's), then the
+ * worker. Unreachable, a flash and DORA goes on without them, as the batch does. */
+static void on_alerts(void *ud, const char *err, const struct prom_result *matrix,
+		      long long last_ms)
+{
+	struct scorecard_view *sv = ud;
+	struct console *c = sv->view->console;
+	struct scorecard_job *j = sv->job;
+	sv->fetch = NULL;
+	if (err)
+		console_flash(c, CHROME_FLASH_ERROR, "dora: Prometheus: %s", err);
+	else
+		dora_alerts_from_matrix(&j->alerts, console_platform(c), matrix,
+					DORA_ALERTS_STEP_MS, last_ms);
+	jobs_submit(console_jobs(c), job_work, job_done, j);
+}
+
+/* sv->job is ready: ask Prometheus first when configured, else submit it now. */
+static void start_alerts(struct scorecard_view *sv, long long from, long long to)
+{
+	struct console *c = sv->view->console;
+	if (sv->prom) {
+		sv->fetch = dora_prom_fetch_start(sv->prom, from, to, on_alerts, sv);
+		if (sv->fetch)
+			return;
+		console_flash(c, CHROME_FLASH_ERROR, "dora: Prometheus: cannot ask Prometheus at %s",
+			      prom_client_url(sv->prom));
+	}
+	jobs_submit(console_jobs(c), job_work, job_done, sv->job);
+}
+
 static void on_apps(void *ud, const struct argocd_result *res, json_t *body)
 {
 	struct scorecard_view *sv = ud;
@@ -174,7 +226,7 @@ static void on_apps(void *ud, const struct argocd_result *res, json_t *body)
 	j->timeline_since = from - DORA_TIMELINE_LOOKBACK;
 	j->sv = sv;
 	sv->job = j;
-	jobs_submit(console_jobs(c), job_work, job_done, j);
+	start_alerts(sv, from - DORA_TIMELINE_LOOKBACK, sv->data_until);
 }
 
 static void gather(struct scorecard_view *sv)
@@ -513,10 +565,60 @@ static unsigned settings_changed(struct scorecard_view *sv, const char *what)
 	return VIEW_FULL | VIEW_CHROME;
 }
 
+/* ---- ctrl-s: the cards as a Markdown report ------------------------------------------------- */
+
+struct export_job {
+	const struct scorecard_view *sv;
+	struct dora_query q;
+};
+
+static void export_print(FILE *out, void *ud)
+{
+	const struct export_job *j = ud;
+	dora_print(out, "md", &j->sv->report, &j->q, &j->sv->thresholds);
+}
+
+static unsigned export_save(struct scorecard_view *sv, const char *path)
+{
+	struct console *c = sv->view->console;
+	if (!sv->computed) {
+		console_flash(c, CHROME_FLASH_WARN, "dora: nothing gathered yet, nothing to save");
+		return VIEW_CHROME;
+	}
+	struct export_job j = {sv, query(sv, sv->window)};
+	char err[512];
+	if (md_report_save(path, export_print, &j, err, sizeof err) < 0)
+		console_flash(c, CHROME_FLASH_ERROR, "save failed: %s", err);
+	else
+		console_flash(c, CHROME_FLASH_INFO, "saved %zu rows to %s", sv->report.ncards, path);
+	return VIEW_CHROME;
+}
+
+static unsigned export_ask(struct scorecard_view *sv)
+{
+	char *path = md_report_default_path("dora", sv->name, (long long)time(NULL));
+	sv->saving = true;
+	console_prompt_filter(sv->view->console, "save to: ", path);
+	free(path);
+	return VIEW_CHROME;
+}
+
+/* The prompt's answer: only ctrl-s asks, and its path acts once, on Enter. */
+static unsigned sc_filter(struct view *v, const char *text)
+{
+	struct scorecard_view *sv = v->priv;
+	if (!sv->saving || console_prompt_is_open(v->console))
+		return VIEW_SAME;
+	sv->saving = false;
+	return text && *text ? export_save(sv, text) : VIEW_CHROME;
+}
+
 static unsigned sc_request(struct view *v, enum request req, int key)
 {
 	(void)key;
 	struct scorecard_view *sv = v->priv;
+	if (req == REQ_EXPORT)
+		return export_ask(sv);   /* the cards, from the card too */
 	if (sv->card)
 		return card_request(sv, req);
 	size_t page = v->body_rows > 2 ? (size_t)v->body_rows - 1 : 1;
@@ -553,6 +655,21 @@ static unsigned sc_request(struct view *v, enum request req, int key)
 
 /* ---- the view ------------------------------------------------------------------------------- */
 
+/* Prometheus from the platform file's prometheus: section or the environment; a broken
+ * section is flashed and DORA goes on without alerts. */
+static void open_prom(struct scorecard_view *sv)
+{
+	struct console *c = sv->view->console;
+	char err[512] = "";
+	int rc = prom_config_resolve(c->opts->platform, &sv->prom_cfg, err, sizeof err);
+	if (rc < 0)
+		console_flash(c, CHROME_FLASH_ERROR, "dora: Prometheus: %s", err);
+	if (rc != 0)
+		return;
+	struct prom_config pc = prom_config_view(&sv->prom_cfg);
+	sv->prom = prom_client_new(c->http, &pc);
+}
+
 static bool sc_open(struct view *v, const struct view_args *a, char *err, size_t errlen)
 {
 	struct scorecard_view *sv = v->priv;
@@ -580,6 +697,7 @@ static bool sc_open(struct view *v, const struct view_args *a, char *err, size_t
 		return false;
 	}
 	copy_envs(sv, console_platform(v->console));
+	open_prom(sv);
 	gather(sv);
 	return true;
 }
@@ -589,8 +707,15 @@ static void sc_close(struct view *v)
 	struct scorecard_view *sv = v->priv;
 	if (sv->call)
 		argocd_call_cancel(sv->call);
-	if (sv->job)
+	if (sv->fetch) {
+		/* the job waits for the alerts: it was never submitted */
+		dora_prom_fetch_cancel(sv->fetch);
+		job_free(sv->job);
+	} else if (sv->job) {
 		sv->job->sv = NULL;   /* its done frees it */
+	}
+	prom_client_free(sv->prom);
+	prom_config_clear(&sv->prom_cfg);
 	if (sv->computed) {
 		dora_report_free(&sv->report);
 		dora_report_free(&sv->weeks);
@@ -665,5 +790,6 @@ const struct view_ops dora_view_ops = {
 	.status = sc_status,
 	.draw = sc_draw,
 	.request = sc_request,
+	.filter = sc_filter,
 	.resume = sc_resume,
 };

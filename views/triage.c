@@ -29,9 +29,9 @@ enum tr_col { TR_SEVERITY, TR_STATE, TR_ALERT, TR_SERVICE, TR_ENV, TR_APP, TR_WH
 
 /* One alert as the view keeps it (the client's answer lives for its callback only). */
 struct triage_alert {
-	struct triage_target t;
+	struct alert_target t;
 	char *alertname, *severity, *summary;
-	char *key;               /* its labels (triage_alert_fingerprint): the row's identity,
+	char *key;               /* its labels (alert_target_fingerprint): the row's identity,
 				  * so the selection stays on it across refreshes */
 	bool firing;
 	long long active_at;     /* Unix seconds, 0 unknown */
@@ -177,7 +177,7 @@ static void alerts_clear(struct triage_view *tv)
 {
 	for (size_t i = 0; i < tv->nalerts; i++) {
 		struct triage_alert *a = &tv->alerts[i];
-		triage_target_free(&a->t);
+		alert_target_free(&a->t);
 		free(a->alertname);
 		free(a->severity);
 		free(a->summary);
@@ -196,7 +196,7 @@ static char *label_or(const struct prom_labels *l, const char *name, const char 
 
 static void record_alert(const struct triage_alert *a, const struct prom_alert *pa)
 {
-	char *fp = triage_alert_fingerprint(&pa->labels);
+	char *fp = alert_target_fingerprint(&pa->labels);
 	char *key = timeline_key_alert(fp, a->firing ? "firing" : "pending", a->active_at);
 	char *object = xasprintf("Alert/%s", a->alertname);
 	char *msg = xasprintf("%s%s%s%s%s", a->summary, a->t.service ? " service=" : "",
@@ -235,11 +235,11 @@ static void on_alerts(void *ud, const char *err, const struct prom_alerts *alert
 		if (pa->state == PROM_ALERT_INACTIVE)
 			continue;
 		struct triage_alert *a = &tv->alerts[tv->nalerts++];
-		triage_map_labels(p, &pa->labels, &a->t);
+		alert_target_map(p, &pa->labels, &a->t);
 		a->alertname = label_or(&pa->labels, "alertname", "?");
 		a->severity = label_or(&pa->labels, "severity", "");
 		a->summary = label_or(&pa->annotations, "summary", "");
-		a->key = triage_alert_fingerprint(&pa->labels);
+		a->key = alert_target_fingerprint(&pa->labels);
 		a->firing = pa->state == PROM_ALERT_FIRING;
 		a->active_at = pa->active_at_ms / 1000;
 		tv->nfiring += a->firing;
@@ -436,7 +436,7 @@ static bool selected(struct triage_view *tv, struct triage_sel *s)
 			i++;
 		if (i == tv->nalerts)
 			return false;
-		const struct triage_target *t = &tv->alerts[i].t;
+		const struct alert_target *t = &tv->alerts[i].t;
 		*s = (struct triage_sel){t->app, t->service, t->namespace, t->cluster, NULL};
 	} else {
 		s->app = r->r.name;

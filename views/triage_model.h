@@ -1,6 +1,6 @@
-/* The triage view's model, without a screen: an alert's labels mapped to the platform's
- * service, environment, tenant, app and cluster; an app's history as the list of what
- * changed; the rollback target. Pure functions, tested in tests/unit/test_triage.c. */
+/* The triage view's model, without a screen: an app's history as the list of what
+ * changed; the rollback target. Where an alert points (its labels mapped to the
+ * platform) is clients/alert_target.h's. Pure functions, tested in tests/unit/test_triage.c. */
 #ifndef OPSDECK_VIEWS_TRIAGE_MODEL_H
 #define OPSDECK_VIEWS_TRIAGE_MODEL_H
 
@@ -8,27 +8,7 @@
 
 #include <jansson.h>
 
-#include "clients/prometheus.h"
-#include "core/platform.h"
-
-/* Where an alert points. Every field is owned and may be NULL (unknown). */
-struct triage_target {
-	char *service;
-	char *env;
-	char *tenant;
-	char *app;        /* the Argo CD application: the service's app_pattern in env */
-	char *cluster;    /* the label, else the environment's cluster's context */
-	char *namespace;  /* the label, else the tenant's namespace in env */
-};
-
-/* Maps labels: service (or app.kubernetes.io/name as Prometheus writes it,
- * app_kubernetes_io_name, or app); environment (or env), else the environment whose
- * namespace pattern gives the namespace label for the tenant (or any tenant); tenant,
- * else the service's, else the namespace's prefix. The app is known when the service
- * and the environment are. */
-void triage_map_labels(const struct platform *p, const struct prom_labels *labels,
-		       struct triage_target *out);
-void triage_target_free(struct triage_target *t);
+#include "clients/alert_target.h"
 
 /* One entry of an app's history, newest first. Strings owned, never NULL ("" unknown). */
 struct triage_change {
@@ -50,9 +30,5 @@ void triage_changes_free(struct triage_change *c, size_t n);
  * whose revision differs from it (a re-sync of the same bad revision is no way back);
  * 0 when there is none. */
 long triage_rollback_id(const json_t *app);
-
-/* A stable text of the labels that identify an alert ("alertname=X,service=y,...",
- * sorted), for the timeline's key. The caller frees. */
-char *triage_alert_fingerprint(const struct prom_labels *labels);
 
 #endif

@@ -4,7 +4,8 @@
 # down to a workload's findings sorted by severity and opens one with its link, f counts
 # only fixable findings, t groups by service, :findings SERVICE filters, s shows one
 # scanner's findings (checkout-web's SonarQube quality gate, down to the finding's text),
-# :findings TENANT, and the board marks cells with critical findings.
+# :findings TENANT, ctrl-s saves the rows as the Markdown of `opsdeck findings -o md`, and
+# the board marks cells with critical findings.
 . "$(dirname "$0")/../lib/sandbox.sh"
 . "$(dirname "$0")/lib.sh"
 
@@ -12,6 +13,8 @@ E2E_COLS=140
 E2E_ROWS=40
 e2e_init
 E2E_ENV="OPSDECK_PLATFORM=$SANDBOX_STATE/platform.yaml"
+# an ASan build (E2E_OPSDECK) keeps tests/run.sh's leak suppressions inside tmux too
+[ -n "${LSAN_OPTIONS:-}" ] && E2E_ENV="$E2E_ENV LSAN_OPTIONS=$LSAN_OPTIONS"
 S=$SANDBOX_STATE
 
 # what the batch command says comes first, for the console to agree with
@@ -102,9 +105,64 @@ e2e_expect_line ":findings TENANT: the tenant's services" 1 'findings storefront
 only_storefront() { ! e2e_table_rows | grep -qE '^ (payments-api|ledger|auth|user-profile) '; }
 e2e_ok "...and no other tenant's" only_storefront
 
+# ctrl-s: the rows as shown saved as the Markdown `opsdeck findings --tenant storefront
+# -o md` prints (the title's day aside)
+SAVED="$E2E_HOME/findings-storefront.md"
+e2e_expect_line "...once read (a count in the crumbs)" 1 'findings storefront +[1-9][0-9]*/[0-9]+ *$'
+e2e_keys C-s
+e2e_expect "ctrl-s asks where to save, a name for the tenant and the day" "save to: ./findings-storefront-$(date -u +%Y-%m-%d).md"
+e2e_keys C-u
+e2e_type "$SAVED"
+e2e_keys Enter
+e2e_expect "...and says how many rows it saved" "rows to $SAVED"
+md_same() {
+	OPSDECK_PLATFORM=$S/platform.yaml "$OPSDECK" findings --tenant storefront -o md \
+		>"$S/findings.md" 2>/dev/null
+	[ -s "$SAVED" ] || { echo "# $SAVED is empty or missing"; return 1; }
+	grep -q '^| storefront\|^| [a-z]' "$SAVED" || { echo "# no table row"; diag <"$SAVED"; return 1; }
+	undated() { sed 's/ ([0-9-]*)$//' "$1"; }
+	undated "$S/findings.md" >"$S/want.md"
+	undated "$SAVED" >"$S/got.md"
+	diff "$S/want.md" "$S/got.md" | diag
+	cmp -s "$S/want.md" "$S/got.md"
+}
+e2e_ok "...the file is opsdeck findings -o md for the same scope" md_same
+# with a / filter: only the rows it shows, the batch's lines, the filter in the title
+e2e_keys /
+e2e_type cart
+e2e_keys Enter
+e2e_expect_line "/cart: only cart's rows" 3 '^ cart +'
+CUT="$E2E_HOME/findings-cart.md"
+e2e_keys C-s
+e2e_expect "ctrl-s again" "save to: ./findings-storefront-"
+e2e_keys C-u
+e2e_type "$CUT"
+e2e_keys Enter
+e2e_expect "...saved" "rows to $CUT"
+md_cut() {
+	shown=$(e2e_line 1 | sed -E 's#.* ([0-9]+)/[0-9]+ *$#\1#')
+	rows=$(awk '/^\| / && !/^\| Service / && !/\*\*Total\*\*/' "$CUT")
+	[ "$(printf '%s\n' "$rows" | grep -c '^| cart |')" = "$shown" ] ||
+		{ echo "# not the $shown rows shown"; diag <"$CUT"; return 1; }
+	! printf '%s\n' "$rows" | grep -qv '^| cart |' || { echo "# another service"; return 1; }
+	printf '%s\n' "$rows" | while IFS= read -r l; do
+		grep -qxF -- "$l" "$S/findings.md" || { echo "# not the batch's: $l"; return 1; }
+	done || return 1
+	grep -q '^## Security findings: tenant storefront, rows matching /cart (' "$CUT" ||
+		{ head -n 1 "$CUT" | diag; return 1; }
+}
+e2e_ok "...the file has only the rows shown, as the batch prints them" md_cut
+e2e_keys Escape
+
 e2e_command board
 e2e_expect_line ":board" 2 'SERVICE +TENANT +DEV'
 e2e_expect "...cells with a critical finding are marked" "▲▲"
 
 e2e_stop
+# an ASan build (E2E_OPSDECK): no sanitizer report on the console's stderr
+no_sanitizer() {
+	! grep -qE 'AddressSanitizer|LeakSanitizer|runtime error' "$E2E_HOME/stderr" ||
+		{ head -n 30 "$E2E_HOME/stderr" | diag; return 1; }
+}
+e2e_ok "the console exited cleanly (no sanitizer report)" no_sanitizer
 tap_done

@@ -2,7 +2,8 @@
 # DORA scorecards in the console: :dora shows a row per service of production with each
 # metric's value and level, the same numbers `opsdeck dora` prints for the same window
 # and end (OPSDECK_DORA_UNTIL); t groups by tenant, Enter shows a row's card with the
-# deployments behind it, Esc goes back; w and e change the window and environment;
+# deployments behind it, Esc goes back; w and e change the window and environment; ctrl-s
+# saves the rows as the Markdown of `opsdeck dora -o md`;
 # :tenants D opens a tenant's scorecards; at 80x24 with NO_COLOR the levels still show.
 . "$(dirname "$0")/../lib/sandbox.sh"
 . "$(dirname "$0")/lib.sh"
@@ -129,6 +130,23 @@ to_prd() {
 	return 1
 }
 e2e_ok "...and round to production" to_prd
+
+# ctrl-s: the cards as shown saved as the Markdown `opsdeck dora -o md` prints
+SAVED="$E2E_HOME/dora.md"
+e2e_keys C-s
+e2e_expect "ctrl-s asks where to save, a name with the day" "save to: ./dora-all-$(date -u +%Y-%m-%d).md"
+e2e_keys C-u
+e2e_type "$SAVED"
+e2e_keys Enter
+e2e_expect "...and says how many rows it saved" "rows to $SAVED"
+md_same() {
+	batch -o md >"$S/dora.md" 2>>"$S/dora.err"
+	[ -s "$SAVED" ] || { echo "# $SAVED is empty or missing"; return 1; }
+	grep -q '^| Service | Tenant |' "$SAVED" || { echo "# no table"; diag <"$SAVED"; return 1; }
+	diff "$S/dora.md" "$SAVED" | diag
+	cmp -s "$S/dora.md" "$SAVED"
+}
+e2e_ok "...the file is opsdeck dora -o md for the same scope" md_same
 
 # only_tenant T: once gathered, every row's TENANT is T
 only_tenant() {

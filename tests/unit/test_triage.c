@@ -80,8 +80,8 @@ static void run_cases(const struct platform *p, const struct map_case *cases, si
 	for (size_t i = 0; i < n; i++) {
 		struct prom_label store[8];
 		struct prom_labels l = labels_of(cases[i].labels, store);
-		struct triage_target t;
-		triage_map_labels(p, &l, &t);
+		struct alert_target t;
+		alert_target_map(p, &l, &t);
 		print_message("case %zu\n", i);
 		check("service", t.service, cases[i].service);
 		check("env", t.env, cases[i].env);
@@ -89,7 +89,7 @@ static void run_cases(const struct platform *p, const struct map_case *cases, si
 		check("app", t.app, cases[i].app);
 		check("cluster", t.cluster, cases[i].cluster);
 		check("namespace", t.namespace, cases[i].namespace);
-		triage_target_free(&t);
+		alert_target_free(&t);
 		labels_free(&l);
 	}
 }
@@ -208,7 +208,7 @@ static void test_fingerprint(void **state)
 	struct prom_label store[8];
 	const char *kv[] = {"service=catalog", "alertname=HighErrorRate", "severity=page", NULL};
 	struct prom_labels l = labels_of(kv, store);
-	char *f = triage_alert_fingerprint(&l);
+	char *f = alert_target_fingerprint(&l);
 	assert_string_equal(f, "alertname=HighErrorRate,service=catalog,severity=page");
 	free(f);
 	labels_free(&l);
