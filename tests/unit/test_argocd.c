@@ -27,6 +27,7 @@
 #include "core/xalloc.h"
 #include "core/yaml.h"
 #include "tests/support/script_server.h"
+#include "tests/support/tmpdir.h"
 
 #define TOKEN "eyJhbGciOiJIUzI1NiJ9.c2VjcmV0LXRva2Vu.sig"
 #define RO_TOKEN "eyJhbGciOiJIUzI1NiJ9.cmVhZC1vbmx5.sig"
@@ -212,7 +213,7 @@ static void clear_env(void)
 static void cfgdir_init(struct cfgdir *d)
 {
 	clear_env();
-	snprintf(d->dir, sizeof(d->dir), "/tmp/opsdeck-argocd-XXXXXX");
+	test_tmp_template(d->dir, sizeof(d->dir), "opsdeck-argocd-XXXXXX");
 	assert_non_null(mkdtemp(d->dir));
 	d->platform = xasprintf("%s/platform.yaml", d->dir);
 	d->cli = xasprintf("%s/config", d->dir);

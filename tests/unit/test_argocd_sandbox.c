@@ -29,6 +29,7 @@
 #include "sandbox/scenario.h"
 #include "sandbox/server.h"
 #include "sandbox/statedir.h"
+#include "tests/support/tmpdir.h"
 
 #define DEMO "sandbox/scenarios/demo.yaml"
 #define MANUAL_APP "payments-api-uat"   /* uat: manual sync, no window */
@@ -78,7 +79,7 @@ static int setup(void **state)
 	struct fixture *f = xcalloc(1, sizeof(*f));
 	char err[1024] = "";
 	signal(SIGPIPE, SIG_IGN);
-	snprintf(f->dir, sizeof(f->dir), "/tmp/opsdeck-argocd-sbx-XXXXXX");
+	test_tmp_template(f->dir, sizeof(f->dir), "opsdeck-argocd-sbx-XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
 	sandbox_start(f);
 	f->loop = loop_new();

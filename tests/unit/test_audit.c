@@ -20,6 +20,7 @@
 #include "core/audit.h"
 #include "core/xalloc.h"
 #include "views/audit_cmd.h"
+#include "tests/support/tmpdir.h"
 
 static char tmpdir[64];
 static char logpath[128];
@@ -27,7 +28,7 @@ static char logpath[128];
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/opsdeck-audit.XXXXXX");
+	test_tmp_template(tmpdir, sizeof(tmpdir), "opsdeck-audit.XXXXXX");
 	if (!mkdtemp(tmpdir))
 		return -1;
 	snprintf(logpath, sizeof(logpath), "%s/state/opsdeck/audit.jsonl", tmpdir);

@@ -14,6 +14,7 @@
 
 #include "core/config.h"
 #include "core/xalloc.h"
+#include "tests/support/tmpdir.h"
 
 static struct config *parse(const char *text, char *err, size_t errlen)
 {
@@ -22,7 +23,8 @@ static struct config *parse(const char *text, char *err, size_t errlen)
 
 static char *make_tmpdir(void)
 {
-	char *dir = xstrdup("/tmp/opsdeck-test-config-XXXXXX");
+	char dir_buf[256];
+	char *dir = xstrdup(test_tmp_template(dir_buf, sizeof(dir_buf), "opsdeck-test-config-XXXXXX"));
 	assert_non_null(mkdtemp(dir));
 	return dir;
 }

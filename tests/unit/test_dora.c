@@ -18,6 +18,7 @@
 #include "core/dora_thresholds.h"
 #include "core/embedded.h"
 #include "core/xalloc.h"
+#include "tests/support/tmpdir.h"
 
 #define D 86400LL
 #define H 3600LL
@@ -384,7 +385,8 @@ static char *write_tmp(const char *dir, const char *name, const char *text)
 static void test_thresholds_override(void **state)
 {
 	(void)state;
-	char dir[] = "/tmp/opsdeck-dora.XXXXXX";
+	char dir[256];
+	test_tmp_template(dir, sizeof(dir), "opsdeck-dora.XXXXXX");
 	assert_non_null(mkdtemp(dir));
 	char *path = write_tmp(dir, "dora.yaml",
 			       "levels:\n"
@@ -438,7 +440,8 @@ static void expect_bad(const char *dir, const char *text, const char *want)
 static void test_thresholds_bad(void **state)
 {
 	(void)state;
-	char dir[] = "/tmp/opsdeck-dora.XXXXXX";
+	char dir[256];
+	test_tmp_template(dir, sizeof(dir), "opsdeck-dora.XXXXXX");
 	assert_non_null(mkdtemp(dir));
 	expect_bad(dir, "levels:\n  lead_time:\n    elite: 1d\n    great: 2d\n",
 		   "4:5: unknown level \"great\" (elite, high or medium; low is the rest)");

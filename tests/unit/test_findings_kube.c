@@ -27,6 +27,7 @@
 #include "sandbox/objstore.h"
 #include "sandbox/scenario.h"
 #include "sandbox/server.h"
+#include "tests/support/tmpdir.h"
 
 #define TRIVY "tests/fixtures/trivy/"
 #define POLICY "tests/fixtures/policy/"
@@ -972,7 +973,7 @@ static int group_teardown(void **state)
 static int setup(void **state)
 {
 	struct fixture *f = xcalloc(1, sizeof(*f));
-	snprintf(f->dir, sizeof(f->dir), "/tmp/test_findings_kube.XXXXXX");
+	test_tmp_template(f->dir, sizeof(f->dir), "test_findings_kube.XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
 	f->log_path = xasprintf("%s/requests.log", f->dir);
 	objstore_init(&f->srv.store, 10000);

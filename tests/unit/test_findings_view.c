@@ -30,6 +30,7 @@
 #include "tests/support/script_server.h"
 #include "views/findings_fetch.h"
 #include "views/findings_model.h"
+#include "tests/support/tmpdir.h"
 
 static void set_str(char **field, const char *value)
 {
@@ -762,7 +763,8 @@ static void test_scanners_merged(void **state)
 	signal(SIGPIPE, SIG_IGN);
 	struct scanner_script script = {0};
 	struct script_server *srv = script_server_start(serve_scanners, &script);
-	char dir[] = "/tmp/opsdeck-findings-XXXXXX";
+	char dir[256];
+	test_tmp_template(dir, sizeof(dir), "opsdeck-findings-XXXXXX");
 	assert_non_null(mkdtemp(dir));
 	char *url = script_server_url(srv, ""), *text = NULL;
 	char *path = write_platform(dir, url, &text);

@@ -28,6 +28,7 @@
 #include "clients/gitops_internal.h"
 #include "core/strbuf.h"
 #include "core/xalloc.h"
+#include "tests/support/tmpdir.h"
 
 static char tmp[64];
 static int daemon_port;
@@ -144,7 +145,7 @@ static bool daemon_ready(void)
 static int group_setup(void **state)
 {
 	(void)state;
-	strcpy(tmp, "/tmp/opsdeck-gitops-XXXXXX");
+	test_tmp_template(tmp, sizeof(tmp), "opsdeck-gitops-XXXXXX");
 	if (!mkdtemp(tmp))
 		return -1;
 	daemon_port = free_port();

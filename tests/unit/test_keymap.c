@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "tui/keymap.h"
+#include "tests/support/tmpdir.h"
 
 #ifndef NCURSES_WIDECHAR
 #define NCURSES_WIDECHAR 1
@@ -114,7 +115,8 @@ static void test_default_keymap_lookups(void **state)
 /* Writes text to a fresh temporary file; returns its path (caller unlinks and frees). */
 static char *write_temp(const char *text)
 {
-	char *path = strdup("/tmp/opsdeck-keymap-XXXXXX");
+	char path_buf[256];
+	char *path = strdup(test_tmp_template(path_buf, sizeof(path_buf), "opsdeck-keymap-XXXXXX"));
 	int fd = mkstemp(path);
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));

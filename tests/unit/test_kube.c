@@ -27,6 +27,7 @@
 #include "sandbox/server.h"
 #include "sandbox/statedir.h"
 #include "tests/support/script_server.h"
+#include "tests/support/tmpdir.h"
 
 /* ---- the scripted server ---- */
 
@@ -534,7 +535,7 @@ static struct sandbox *sandbox_new(void)
 	struct sandbox *sb = xcalloc(1, sizeof(*sb));
 	char err[1024] = "";
 	signal(SIGPIPE, SIG_IGN);   /* the server writes to connections clients closed */
-	snprintf(sb->dir, sizeof(sb->dir), "/tmp/opsdeck-kube-XXXXXX");
+	test_tmp_template(sb->dir, sizeof(sb->dir), "opsdeck-kube-XXXXXX");
 	assert_non_null(mkdtemp(sb->dir));
 	if (scenario_load(DEMO, NULL, &sb->sc, err, sizeof(err)) != 0)
 		fail_msg("scenario_load: %s", err);

@@ -16,6 +16,7 @@
 #include "clients/kube_exec.h"
 #include "clients/kubeconfig.h"
 #include "core/xalloc.h"
+#include "tests/support/tmpdir.h"
 
 static char tmp[64];   /* per-test scratch folder, made by setup() */
 
@@ -53,7 +54,7 @@ static void remove_tree(const char *dir)
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(tmp, sizeof(tmp), "/tmp/opsdeck-kubeconfig-XXXXXX");
+	test_tmp_template(tmp, sizeof(tmp), "opsdeck-kubeconfig-XXXXXX");
 	if (!mkdtemp(tmp))
 		return -1;
 	char *home = tmp_path("home");

@@ -29,6 +29,7 @@
 #include "sandbox/objstore.h"
 #include "sandbox/server.h"
 #include "tests/support/script_server.h"
+#include "tests/support/tmpdir.h"
 
 #define INTERVAL_MS 250
 
@@ -151,7 +152,7 @@ static struct kube_client *client_for(struct loop *loop, struct http *http, cons
 static int setup(void **state)
 {
 	struct fixture *f = xcalloc(1, sizeof(*f));
-	snprintf(f->dir, sizeof(f->dir), "/tmp/test_kube_logs.XXXXXX");
+	test_tmp_template(f->dir, sizeof(f->dir), "test_kube_logs.XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
 	f->log_path = xasprintf("%s/requests.log", f->dir);
 	objstore_init(&f->srv.store, 10000);

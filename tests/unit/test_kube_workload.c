@@ -25,6 +25,7 @@
 #include "sandbox/controller.h"
 #include "sandbox/objstore.h"
 #include "sandbox/server.h"
+#include "tests/support/tmpdir.h"
 
 /* ---- the sandbox and a client for it ---- */
 
@@ -106,7 +107,7 @@ static void client_start(struct fixture *f)
 static int setup(void **state)
 {
 	struct fixture *f = xcalloc(1, sizeof(*f));
-	snprintf(f->dir, sizeof(f->dir), "/tmp/test_kube_workload.XXXXXX");
+	test_tmp_template(f->dir, sizeof(f->dir), "test_kube_workload.XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
 	f->log_path = xasprintf("%s/requests.log", f->dir);
 	objstore_init(&f->srv.store, 10000);

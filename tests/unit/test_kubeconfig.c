@@ -15,6 +15,7 @@
 #include "clients/kube_base64.h"
 #include "clients/kubeconfig.h"
 #include "core/xalloc.h"
+#include "tests/support/tmpdir.h"
 
 #define FIXTURE "tests/fixtures/kubernetes/kubeconfig.yaml"
 
@@ -54,7 +55,7 @@ static void remove_tree(const char *dir)
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(tmp, sizeof(tmp), "/tmp/opsdeck-kubeconfig-XXXXXX");
+	test_tmp_template(tmp, sizeof(tmp), "opsdeck-kubeconfig-XXXXXX");
 	if (!mkdtemp(tmp))
 		return -1;
 	char *home = tmp_path("home");

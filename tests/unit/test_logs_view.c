@@ -21,6 +21,7 @@
 #include "views/logs_internal.h"
 #include "views/logs_model.h"
 #include "views/logs_target.h"
+#include "tests/support/tmpdir.h"
 
 static int group_setup(void **state)
 {
@@ -254,7 +255,8 @@ static char *read_file(const char *path)
 static void test_save(void **state)
 {
 	(void)state;
-	char dir[] = "/tmp/opsdeck-logs-XXXXXX";
+	char dir[256];
+	test_tmp_template(dir, sizeof(dir), "opsdeck-logs-XXXXXX");
 	assert_non_null(mkdtemp(dir));
 	struct logs_model *m = logs_model_new(0);
 	logs_model_set_source(m, 0, "web-1");

@@ -16,6 +16,7 @@
 
 #include "core/xalloc.h"
 #include "views/md_report.h"
+#include "tests/support/tmpdir.h"
 
 /* 2026-11-20T23:30:00Z */
 #define WHEN 1795217400LL
@@ -69,7 +70,8 @@ static size_t count_entries(const char *dir)
 static void test_save_atomic(void **state)
 {
 	(void)state;
-	char dir[] = "/tmp/opsdeck-mdreport-XXXXXX";
+	char dir[256];
+	test_tmp_template(dir, sizeof(dir), "opsdeck-mdreport-XXXXXX");
 	assert_non_null(mkdtemp(dir));
 	char *path = xasprintf("%s/report.md", dir);
 	char err[512] = "";
@@ -99,7 +101,8 @@ static void test_save_atomic(void **state)
 static void test_save_errors(void **state)
 {
 	(void)state;
-	char dir[] = "/tmp/opsdeck-mdreport-XXXXXX";
+	char dir[256];
+	test_tmp_template(dir, sizeof(dir), "opsdeck-mdreport-XXXXXX");
 	assert_non_null(mkdtemp(dir));
 	char *path = xasprintf("%s/missing/report.md", dir);
 	char err[512] = "";

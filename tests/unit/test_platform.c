@@ -16,6 +16,7 @@
 #include "core/platform.h"
 #include "core/xalloc.h"
 #include "core/yaml.h"
+#include "tests/support/tmpdir.h"
 
 #define FIXTURES "tests/fixtures/platform/"
 
@@ -287,7 +288,8 @@ static void test_errors_references_and_safety(void **state)
 static void test_load_files(void **state)
 {
 	(void)state;
-	char dir[] = "/tmp/opsdeck-test-platform-XXXXXX", err[512];
+	char dir[256], err[512];
+	test_tmp_template(dir, sizeof(dir), "opsdeck-test-platform-XXXXXX");
 	assert_non_null(mkdtemp(dir));
 	char *path = xasprintf("%s/platform.yaml", dir);
 	struct platform *p = NULL;

@@ -19,6 +19,7 @@
 #include "core/loop.h"
 #include "core/xalloc.h"
 #include "tests/support/script_server.h"
+#include "tests/support/tmpdir.h"
 
 #define FIX "tests/fixtures/prometheus/"
 
@@ -235,7 +236,7 @@ struct tmp {
 
 static void write_platform(struct tmp *t, const char *text)
 {
-	strcpy(t->dir, "/tmp/opsdeck-prom.XXXXXX");
+	test_tmp_template(t->dir, sizeof(t->dir), "opsdeck-prom.XXXXXX");
 	assert_non_null(mkdtemp(t->dir));
 	snprintf(t->path, sizeof(t->path), "%s/platform.yaml", t->dir);
 	FILE *fp = fopen(t->path, "w");

@@ -18,6 +18,7 @@
 #include "clients/promote.h"
 #include "core/strbuf.h"
 #include "core/xalloc.h"
+#include "tests/support/tmpdir.h"
 
 static char tmp[64];
 static int repo_seq;
@@ -494,7 +495,7 @@ static void test_app_version(void **state)
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(tmp, sizeof tmp, "/tmp/test_promote.XXXXXX");
+	test_tmp_template(tmp, sizeof tmp, "test_promote.XXXXXX");
 	if (!mkdtemp(tmp))
 		return -1;
 	char *cache = xasprintf("%s/cache", tmp);

@@ -25,6 +25,7 @@
 #include "sandbox/loggen.h"
 #include "sandbox/scenario.h"
 #include "sandbox/server.h"
+#include "tests/support/tmpdir.h"
 
 #define DEMO "sandbox/scenarios/demo.yaml"
 
@@ -61,7 +62,7 @@ static void rm_tree(const char *path)
 static int setup_dir(void **state)
 {
 	(void)state;
-	snprintf(tmpdir, sizeof tmpdir, "/tmp/opsdeck-gitops-XXXXXX");
+	test_tmp_template(tmpdir, sizeof tmpdir, "opsdeck-gitops-XXXXXX");
 	assert_non_null(mkdtemp(tmpdir));
 	return 0;
 }

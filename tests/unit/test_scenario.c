@@ -13,6 +13,7 @@
 
 #include "core/yaml.h"
 #include "sandbox/scenario.h"
+#include "tests/support/tmpdir.h"
 
 #define DEMO "sandbox/scenarios/demo.yaml"
 #define NOW "1790000000"
@@ -595,7 +596,7 @@ static void write_file(const char *name, const char *text)
 static int make_tmpdir(void **state)
 {
 	(void)state;
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_scenario.XXXXXX");
+	test_tmp_template(tmpdir, sizeof(tmpdir), "test_scenario.XXXXXX");
 	if (!mkdtemp(tmpdir))
 		return -1;
 	char path[128];

@@ -19,6 +19,7 @@
 #include "core/loop.h"
 #include "core/xalloc.h"
 #include "tests/support/script_server.h"
+#include "tests/support/tmpdir.h"
 
 #define FIX "tests/fixtures/sonarqube/"
 #define BASE "https://sonar.example"
@@ -172,7 +173,7 @@ static char tmpdir[64];
 
 static char *write_platform(const char *text)
 {
-	strcpy(tmpdir, "/tmp/opsdeck-sonar-XXXXXX");
+	test_tmp_template(tmpdir, sizeof(tmpdir), "opsdeck-sonar-XXXXXX");
 	assert_non_null(mkdtemp(tmpdir));
 	char *path = xasprintf("%s/platform.yaml", tmpdir);
 	FILE *fp = fopen(path, "w");
@@ -199,7 +200,7 @@ static void test_config(void **state)
 	char err[512] = "";
 	setenv("OPSDECK_TEST_SONAR", "squ_abc", 1);
 	/* a token from the environment, a password from a file */
-	strcpy(tmpdir, "/tmp/opsdeck-sonar-XXXXXX");
+	test_tmp_template(tmpdir, sizeof(tmpdir), "opsdeck-sonar-XXXXXX");
 	assert_non_null(mkdtemp(tmpdir));
 	char *tok = xasprintf("%s/tok", tmpdir);
 	FILE *fp = fopen(tok, "w");

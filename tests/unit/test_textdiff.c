@@ -18,6 +18,7 @@
 #include "core/strbuf.h"
 #include "core/textdiff.h"
 #include "core/xalloc.h"
+#include "tests/support/tmpdir.h"
 
 static char tmpdir[64];
 
@@ -135,7 +136,7 @@ static void expect_valid_minimal(const char *a, const char *b)
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_textdiff.XXXXXX");
+	test_tmp_template(tmpdir, sizeof(tmpdir), "test_textdiff.XXXXXX");
 	return mkdtemp(tmpdir) ? 0 : -1;
 }
 

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "tui/theme.h"
+#include "tests/support/tmpdir.h"
 
 static char user_dir[64];
 
@@ -20,7 +21,7 @@ static char user_dir[64];
 static int setup_dir(void **state)
 {
 	(void)state;
-	strcpy(user_dir, "/tmp/opsdeck-theme-XXXXXX");
+	test_tmp_template(user_dir, sizeof(user_dir), "opsdeck-theme-XXXXXX");
 	return mkdtemp(user_dir) ? 0 : -1;
 }
 

@@ -16,6 +16,7 @@
 #include "core/timeline.h"
 #include "core/xalloc.h"
 #include "views/timeline_cmd.h"
+#include "tests/support/tmpdir.h"
 
 static char tmpdir[64];
 static char path[160];
@@ -23,7 +24,7 @@ static char path[160];
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(tmpdir, sizeof tmpdir, "/tmp/opsdeck-timeline.XXXXXX");
+	test_tmp_template(tmpdir, sizeof tmpdir, "opsdeck-timeline.XXXXXX");
 	if (!mkdtemp(tmpdir))
 		return -1;
 	snprintf(path, sizeof path, "%s/state/opsdeck/timeline.jsonl", tmpdir);
