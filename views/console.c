@@ -29,6 +29,8 @@ const struct config *console_config(const struct console *c) { return c->config;
 const struct action_gate *console_gate(const struct console *c) { return &c->gate; }
 const char *console_context(const struct console *c) { return c->context; }
 const char *console_namespace(const struct console *c) { return c->namespace; }
+struct http *console_http(struct console *c) { return c->http; }
+const char *console_platform_path(const struct console *c) { return c->opts ? c->opts->platform : NULL; }
 
 struct view *console_top(const struct console *c)
 {
@@ -318,6 +320,7 @@ static void console_draw_header(struct console *c, struct view *top)
 	if (cl) {
 		h.identity = cl->identity;
 		h.version = cl->version;
+		h.insecure = h.insecure || (cl->ctx && cl->ctx->insecure_skip_tls_verify);
 		if (h.conn == CHROME_CONN_NONE && cl->reach == SESSION_UNREACHABLE) {
 			h.conn = CHROME_CONN_DOWN;
 			h.conn_detail = cl->error;

@@ -40,6 +40,11 @@ const struct action_gate *console_gate(const struct console *c);
 /* The current context and namespace ("" = all namespaces). */
 const char *console_context(const struct console *c);
 const char *console_namespace(const struct console *c);
+/* The HTTP engine every client of the console shares (clients/http.h). */
+struct http;
+struct http *console_http(struct console *c);
+/* The platform.yaml path (--platform, $OPSDECK_PLATFORM or the XDG default); may be NULL. */
+const char *console_platform_path(const struct console *c);
 /* Switches the namespace (adds it to the context's favourites, saved) and redraws. */
 void console_set_namespace(struct console *c, const char *ns);
 /* The current context's favourite namespaces (keys 1-9), oldest first. */
@@ -56,6 +61,8 @@ bool console_push(struct console *c, const struct view_ops *ops, const struct vi
 bool console_open_command(struct console *c, const char *command);
 /* Closes the top view (the first view is never closed: Esc there does nothing). */
 void console_pop(struct console *c);
+/* The view on top of the stack (the one drawn), or NULL before the first. */
+struct view *console_top(const struct console *c);
 
 /* A view's data changed outside a key (a watch event): redraw at the next frame. v
  * that is not on top is ignored (it redraws in full when it comes back). */

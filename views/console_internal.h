@@ -84,7 +84,6 @@ struct console {
 
 /* Schedules a frame with these enum view_change bits. */
 void console_dirty(struct console *c, unsigned change);
-struct view *console_top(const struct console *c);
 
 /* console_input.c */
 void console_prompt_open_command(struct console *c);

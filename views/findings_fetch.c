@@ -12,7 +12,6 @@
 #include "core/platform.h"
 #include "core/xalloc.h"
 #include "views/console.h"
-#include "views/console_internal.h"
 #include "views/session.h"
 
 struct findings_slot {
@@ -516,7 +515,7 @@ static struct findings_multi *console_fetch(struct console *c, const char *only_
 		done(ud, xcalloc(1, sizeof(struct findings)), err, 1);
 		free(err);
 	} else {
-		struct findings_scanners sc = {c->http, c->opts ? c->opts->platform : NULL};
+		struct findings_scanners sc = {console_http(c), console_platform_path(c)};
 		m = findings_multi_fetch_all(src, n, p, scanners ? &sc : NULL, done, ud);
 	}
 	free(src);

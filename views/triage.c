@@ -18,8 +18,9 @@
 #include "core/xalloc.h"
 #include "tui/table_widget.h"
 #include "views/app_actions.h"
-#include "views/console_internal.h"
+#include "views/console.h"
 #include "views/console_timeline.h"
+#include "views/session.h"
 #include "views/triage_model.h"
 
 enum { TRIAGE_REFRESH_MS = 10000 };
@@ -315,14 +316,14 @@ static bool triage_open(struct view *v, const struct view_args *a, char *err, si
 	rowview_set_sort(tv->rows, TR_STATE, false); /* firing before pending */
 	tv->table = table_widget_new();
 	char perr[512] = "";
-	int rc = prom_config_resolve(c->opts->platform, &tv->cfg, perr, sizeof perr);
+	int rc = prom_config_resolve(console_platform_path(c), &tv->cfg, perr, sizeof perr);
 	if (rc < 0) {
 		snprintf(err, errlen, "%s", perr);
 		return false;
 	}
 	if (rc == 0) {
 		struct prom_config pc = prom_config_view(&tv->cfg);
-		tv->prom = prom_client_new(c->http, &pc);
+		tv->prom = prom_client_new(console_http(c), &pc);
 		triage_fetch(tv);
 		timer_start(tv);
 	} else {
