@@ -535,16 +535,9 @@ static void read_line(void *ud, const char *line, size_t len, size_t lineno)
 	rc->out->items[rc->out->n++] = e;
 }
 
-int timeline_read(const char *path, const struct timeline_filter *f, struct timeline_list *out,
-		  char *err, size_t errlen)
+/* Newest first; for equal times the later line first. */
+static void list_order(struct timeline_list *out)
 {
-	*out = (struct timeline_list){0};
-	struct strbuf sb = STRBUF_INIT;
-	if (read_file(path, &sb, 0, err, errlen) < 0)
-		return -1;
-	struct read_ctx rc = {path, f, out, 0};
-	each_line(strbuf_str(&sb), sb.len, 1, read_line, &rc);
-	strbuf_free(&sb);
 	/* reverse first so that, for equal times, the later line sorts first under a
 	 * comparison that cannot see positions once qsort moves items */
 	for (size_t i = 0; i < out->n / 2; i++) {
@@ -561,6 +554,55 @@ int timeline_read(const char *path, const struct timeline_filter *f, struct time
 		}
 		out->items[j] = t;
 	}
+}
+
+int timeline_read(const char *path, const struct timeline_filter *f, struct timeline_list *out,
+		  char *err, size_t errlen)
+{
+	*out = (struct timeline_list){0};
+	struct strbuf sb = STRBUF_INIT;
+	if (read_file(path, &sb, 0, err, errlen) < 0)
+		return -1;
+	struct read_ctx rc = {path, f, out, 0};
+	each_line(strbuf_str(&sb), sb.len, 1, read_line, &rc);
+	strbuf_free(&sb);
+	list_order(out);
+	return 0;
+}
+
+int timeline_read_more(const char *path, struct timeline_cursor *cur,
+		       const struct timeline_filter *f, struct timeline_list *out, bool *restarted,
+		       char *err, size_t errlen)
+{
+	*out = (struct timeline_list){0};
+	*restarted = false;
+	struct stat st;
+	if (stat(path, &st) < 0) {
+		if (errno != ENOENT) {
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			return -1;
+		}
+		st.st_size = 0;
+	}
+	if ((long long)st.st_size < cur->offset) { /* replaced or cut: start again */
+		*cur = (struct timeline_cursor){0};
+		*restarted = true;
+	}
+	struct strbuf sb = STRBUF_INIT;
+	if (read_file(path, &sb, (off_t)cur->offset, err, errlen) < 0)
+		return -1;
+	/* a line still being written waits for the next call */
+	const char *text = strbuf_str(&sb);
+	size_t whole = sb.len;
+	while (whole > 0 && text[whole - 1] != '\n')
+		whole--;
+	struct read_ctx rc = {path, f, out, 0};
+	each_line(text, whole, cur->line + 1, read_line, &rc);
+	for (size_t i = 0; i < whole; i++)
+		cur->line += text[i] == '\n';
+	cur->offset += (long long)whole;
+	strbuf_free(&sb);
+	list_order(out);
 	return 0;
 }
 

@@ -85,6 +85,20 @@ struct timeline_list {
  * counted. Returns 0, or -1 with err when the file cannot be read. */
 int timeline_read(const char *path, const struct timeline_filter *f, struct timeline_list *out,
 		  char *err, size_t errlen);
+/* Where an incremental reader stopped: the byte offset after the last whole line read
+ * and that line's number. Zeroed: the start of the file. */
+struct timeline_cursor {
+	long long offset;
+	size_t line;
+};
+
+/* As timeline_read, but only the whole lines appended since cur, which moves past them
+ * (a line still being written waits for the next call). A file now shorter than cur
+ * was replaced: it is read from the start and *restarted is set, for the caller to
+ * drop what it had. */
+int timeline_read_more(const char *path, struct timeline_cursor *cur,
+		       const struct timeline_filter *f, struct timeline_list *out, bool *restarted,
+		       char *err, size_t errlen);
 void timeline_list_free(struct timeline_list *l);
 /* True when e passes f. */
 bool timeline_entry_matches(const struct timeline_entry *e, const struct timeline_filter *f);

@@ -27,7 +27,10 @@ struct timeline_view {
 	struct store *store;
 	struct rowview *rows;
 	struct table_widget *table;
-	bool stale;                 /* the file grew since the last read */
+	bool stale;                 /* reread the whole file (ages moved) */
+	bool grew;                  /* entries were appended since the last read */
+	struct timeline_cursor cursor; /* where the last read stopped */
+	size_t next_id;             /* row identities: one per entry read */
 	char *note;                 /* corrupt lines or why there is no timeline */
 	struct kube_call *get;      /* Enter: does the object still exist? */
 	struct argocd_call *app_get;
@@ -48,7 +51,7 @@ static void format_age(long long secs, char *buf, size_t len)
 		snprintf(buf, len, "%lldd", secs / 86400);
 }
 
-static struct table *entries_table(const struct timeline_list *l)
+static struct table *entries_table(const struct timeline_list *l, size_t first_id)
 {
 	static const char *const cols[] = {"Time", "Age", "Kind", "Cluster", "Namespace",
 					   "Object", "Reason", "Message", "Revision"};
@@ -64,7 +67,7 @@ static struct table *entries_table(const struct timeline_list *l)
 		gmtime_r(&tt, &tm);
 		strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
 		format_age(now - e->time, age, sizeof age);
-		snprintf(id, sizeof id, "%zu", i);
+		snprintf(id, sizeof id, "%zu", first_id + l->n - 1 - i); /* older first */
 		if (e->count > 1)
 			snprintf(msg, sizeof msg, "%s (x%ld)", e->message, e->count);
 		else
@@ -79,27 +82,69 @@ static struct table *entries_table(const struct timeline_list *l)
 	return t;
 }
 
-static void tl_reload(struct timeline_view *tv)
+static void set_note(struct timeline_view *tv, const struct timeline_list *l, const char *err)
 {
-	tv->stale = false;
 	free(tv->note);
 	tv->note = NULL;
+	if (err)
+		tv->note = xstrdup(err);
+	else if (l->corrupt)
+		tv->note = xasprintf("%zu corrupt line(s) skipped, the first at %s", l->corrupt,
+				     l->corrupt_first);
+}
+
+/* Reads what was appended since the last read (all of it after tl_reload reset the
+ * cursor): a new entry costs its own line, not the whole file again. */
+static void tl_read_more(struct timeline_view *tv)
+{
+	tv->grew = false;
 	char err[512] = "";
 	const char *path = console_timeline_path(err, sizeof err);
 	struct timeline_list l = {0};
-	if (!path || timeline_read(path, NULL, &l, err, sizeof err) < 0)
-		tv->note = xstrdup(err);
-	else if (l.corrupt)
-		tv->note = xasprintf("%zu corrupt line(s) skipped, the first at %s", l.corrupt,
-				     l.corrupt_first);
-	store_sync(tv->store, entries_table(&l));
+	bool restarted = false;
+	if (!path || timeline_read_more(path, &tv->cursor, NULL, &l, &restarted, err,
+					sizeof err) < 0) {
+		set_note(tv, &l, err);
+		return;
+	}
+	if (restarted || l.corrupt)
+		set_note(tv, &l, NULL);
+	if (restarted)
+		tv->next_id = 0;
+	struct table *t = entries_table(&l, tv->next_id);
+	tv->next_id += l.n;
+	if (restarted) {
+		store_sync(tv->store, t);
+	} else {
+		store_apply_event(tv->store, STORE_EVENT_ADDED, t);
+		table_free(t);
+	}
+	timeline_list_free(&l);
+}
+
+static void tl_reload(struct timeline_view *tv)
+{
+	tv->stale = false;
+	tv->cursor = (struct timeline_cursor){0};
+	tv->next_id = 0;
+	char err[512] = "";
+	const char *path = console_timeline_path(err, sizeof err);
+	struct timeline_list l = {0};
+	bool restarted;
+	if (!path || timeline_read_more(path, &tv->cursor, NULL, &l, &restarted, err,
+					sizeof err) < 0)
+		set_note(tv, &l, err);
+	else
+		set_note(tv, &l, NULL);
+	tv->next_id = l.n;
+	store_sync(tv->store, entries_table(&l, 0));
 	timeline_list_free(&l);
 }
 
 static void on_new_entry(void *ud)
 {
 	struct timeline_view *tv = ud;
-	tv->stale = true;
+	tv->grew = true;
 	/* redrawn only when on top (console_changed ignores others; resume redraws) */
 	console_changed(tv->view->console, tv->view, VIEW_BODY | VIEW_CHROME);
 }
@@ -178,6 +223,8 @@ static void tl_draw(struct view *v, WINDOW *win, bool full)
 	struct timeline_view *tv = v->priv;
 	if (tv->stale)
 		tl_reload(tv);
+	else if (tv->grew)
+		tl_read_more(tv);
 	rowview_update(tv->rows);
 	table_widget_set_empty_text(tv->table, tv->note ? tv->note
 					       : *rowview_filter(tv->rows) ? "Nothing matches the filter"

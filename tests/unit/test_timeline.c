@@ -367,6 +367,62 @@ static void test_command(void **state)
 	free(absent);
 }
 
+/* The view's incremental read: only appended whole lines, a half-written line waits,
+ * a replaced (shorter) file starts again. */
+static void test_read_more(void **state)
+{
+	(void)state;
+	char err[256] = "";
+	struct timeline_cursor cur = {0};
+	struct timeline_list l;
+	bool restarted = true;
+	/* absent: nothing, no error */
+	assert_int_equal(timeline_read_more(path, &cur, NULL, &l, &restarted, err, sizeof err), 0);
+	assert_int_equal(l.n, 0);
+	assert_false(restarted);
+	timeline_list_free(&l);
+
+	struct timeline *tl = open_tl(0);
+	add(tl, ev(1000, TIMELINE_EVENT, "Pod/a", "BackOff", "m", "k1"), 1);
+	add(tl, ev(2000, TIMELINE_EVENT, "Pod/b", "BackOff", "m", "k2"), 1);
+	assert_int_equal(timeline_read_more(path, &cur, NULL, &l, &restarted, err, sizeof err), 0);
+	assert_int_equal(l.n, 2);
+	assert_string_equal(l.items[0].object, "Pod/b");
+	assert_int_equal(cur.line, 2);
+	timeline_list_free(&l);
+
+	add(tl, ev(3000, TIMELINE_EVENT, "Pod/c", "BackOff", "m", "k3"), 1);
+	timeline_close(tl);
+	/* half a line: written by someone still writing */
+	FILE *f = fopen(path, "a");
+	assert_non_null(f);
+	fputs("{\"time\":\"2026-11-23T10:00:00Z\",\"kind\":\"ev", f);
+	fclose(f);
+	assert_int_equal(timeline_read_more(path, &cur, NULL, &l, &restarted, err, sizeof err), 0);
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.items[0].object, "Pod/c");
+	assert_int_equal(l.corrupt, 0);
+	assert_false(restarted);
+	timeline_list_free(&l);
+	long long at = cur.offset;
+	assert_int_equal(timeline_read_more(path, &cur, NULL, &l, &restarted, err, sizeof err), 0);
+	assert_int_equal(l.n, 0);
+	assert_int_equal(cur.offset, at);
+	timeline_list_free(&l);
+
+	/* replaced by a shorter file: read again from the start */
+	assert_int_equal(truncate(path, 0), 0);
+	tl = open_tl(0);
+	add(tl, ev(4000, TIMELINE_EVENT, "Pod/d", "BackOff", "m", "k4"), 1);
+	timeline_close(tl);
+	assert_int_equal(timeline_read_more(path, &cur, NULL, &l, &restarted, err, sizeof err), 0);
+	assert_true(restarted);
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.items[0].object, "Pod/d");
+	assert_int_equal(cur.line, 1);
+	timeline_list_free(&l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -380,6 +436,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_modes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_absent_file_and_bad_dir, setup, teardown),
 		cmocka_unit_test(test_default_path_and_time),
+		cmocka_unit_test_setup_teardown(test_read_more, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_command, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
