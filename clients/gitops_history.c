@@ -86,6 +86,10 @@ static int record(git_repository *repo, git_commit *commit, const char *under,
 	const char *summary = git_commit_summary(commit);
 	out->subject = xstrdup(summary ? summary : "");
 	out->revert = !strncmp(out->subject, "Revert ", 7);
+	const git_signature *who = git_commit_author(commit);
+	out->author = who ? xasprintf("%s <%s>", who->name ? who->name : "",
+				      who->email ? who->email : "")
+			  : xstrdup("");
 	const char *msg = git_commit_message(commit);
 	if (msg)
 		read_trailers(msg, out);
@@ -99,6 +103,7 @@ static void history_clear(struct gitops_history_commit *c)
 		free(c->paths[k]);
 	free(c->paths);
 	free(c->subject);
+	free(c->author);
 	free(c->promoted_from);
 	free(c->promoted_to);
 	free(c->source_revision);

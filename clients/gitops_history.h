@@ -15,6 +15,7 @@ struct gitops_history_commit {
 	char sha[41];
 	long long time;           /* committer time (Unix seconds) */
 	char *subject;
+	char *author;             /* "Name <email>" of the commit's author */
 	char **paths;             /* paths changed against the first parent (all files of a
 				   * root commit), '/'-separated */
 	size_t npaths;

@@ -203,7 +203,15 @@ static json_t *sync_result_resources(json_t *resources)
 	return out;
 }
 
-static json_t *app_history(const struct sc_gen *g, const struct app_facts *a)
+/* Argo CD records who started each deployment: an automated sync, or the account that
+ * asked for it. */
+static json_t *initiated_by(bool automated)
+{
+	return automated ? json_pack("{s:b}", "automated", 1)
+			 : json_pack("{s:s}", "username", "admin");
+}
+
+static json_t *app_history(const struct sc_gen *g, const struct app_facts *a, bool automated)
 {
 	json_t *h = json_array();
 	for (int k = a->nhistory - 1; k >= 0; k--) {
@@ -211,10 +219,11 @@ static json_t *app_history(const struct sc_gen *g, const struct app_facts *a)
 		git_sha(a->name, a->history_id - k, sha);
 		sc_time(g, a->ago[k] + 4, started);
 		sc_time(g, a->ago[k], deployed);
-		json_array_append_new(h, json_pack("{s:s, s:s, s:i, s:s, s:O}", "deployStartedAt",
-						   started, "deployedAt", deployed, "id",
-						   a->history_id - k, "revision", sha, "source",
-						   a->source));
+		json_array_append_new(h, json_pack("{s:s, s:s, s:i, s:s, s:O, s:o}",
+						   "deployStartedAt", started, "deployedAt",
+						   deployed, "id", a->history_id - k, "revision",
+						   sha, "source", a->source, "initiatedBy",
+						   initiated_by(automated)));
 	}
 	return h;
 }
@@ -225,8 +234,7 @@ static json_t *operation_state(const struct sc_gen *g, const struct app_facts *a
 	char started[21], finished[21];
 	sc_time(g, a->synced_ago + 4, started);
 	sc_time(g, a->synced_ago, finished);
-	json_t *initiated = automated ? json_pack("{s:b}", "automated", 1)
-				      : json_pack("{s:s}", "username", "admin");
+	json_t *initiated = initiated_by(automated);
 	return json_pack("{s:{s:{s:s, s:{s:{}}}, s:o, s:{s:i}}, s:s, s:s, s:{s:o, s:s, s:O},"
 			 " s:s, s:s}",
 			 "operation", "sync", "revision", a->revision, "syncStrategy", "hook",
@@ -261,7 +269,7 @@ static json_t *app_status(const struct sc_gen *g, const struct app_facts *a, siz
 		"resources", resources, "sync", "status", a->out_of_sync ? "OutOfSync" : "Synced",
 		"revision", a->head, "comparedTo", "source", a->source, "destination",
 		"name", cluster_name(m, dest_ci), "namespace", a->ns, "health", "status", a->health, "history",
-		app_history(g, a), "operationState",
+		app_history(g, a, m->envs[a->env].automated), "operationState",
 		operation_state(g, a, resources, m->envs[a->env].automated), "reconciledAt",
 		reconciled, "sourceType", "Kustomize", "summary", "images", app_images(g, a));
 	json_object_set_new(status, "controllerNamespace", json_string(ARGOCD_NS));
