@@ -25,6 +25,7 @@
 #include <git2/sys/credential.h>
 
 #include "clients/gitops.h"
+#include "clients/gitops_history.h"
 #include "clients/gitops_internal.h"
 #include "core/strbuf.h"
 #include "core/xalloc.h"
@@ -292,6 +293,21 @@ static void test_change_lands_with_trailers(void **state)
 			    tmp, name);
 	assert_string_equal(who, "Alice Operator <alice@example.com>|Alice Operator <alice@example.com>");
 	free(who);
+	/* the history reader sees the same author, subject, path and trailers */
+	struct gitops_history_commit *hc = NULL;
+	size_t nh = 0;
+	assert_int_equal(gitops_history(&b.r, "envs", 0, &hc, &nh, err, sizeof err), 0);
+	assert_int_equal(nh, 2); /* the seed commit, then ours: oldest first */
+	struct gitops_history_commit *c = &hc[1];
+	assert_string_equal(c->sha, sha);
+	assert_string_equal(c->author, "Alice Operator <alice@example.com>");
+	assert_string_equal(c->subject, "Promote app v2 to prod");
+	assert_int_equal(c->npaths, 1);
+	assert_string_equal(c->paths[0], "envs/prod/app.yaml");
+	assert_string_equal(c->promoted_from, "staging");
+	assert_string_equal(c->promoted_to, "prod");
+	assert_string_equal(c->source_revision, "0123abcd");
+	gitops_history_free(hc, nh);
 	char *file = capture("git --git-dir=%s/%s.git show main:envs/prod/app.yaml", tmp, name);
 	assert_string_equal(file, "tag: v2");
 	free(file);
