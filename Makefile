@@ -29,7 +29,7 @@ TEST_BIN  = $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 SUPPORT_OBJ = $(SUPPORT_SRC:%.c=$(BUILD)/obj/%.o)
 
 .SECONDARY:
-.PHONY: all deps test unit integration kubectl-suite asan demo clean bench fuzz
+.PHONY: all deps test tests unit integration kubectl-suite asan demo clean bench fuzz fuzz-replay fuzz-bins
 all: $(BUILD)/opsdeck $(BUILD)/opsdeck-sandbox
 
 $(BUILD)/obj/%.o: %.c
@@ -66,14 +66,40 @@ deps:
 
 # Everything a fresh Debian machine needs, then every test; ends with "N passed, N failed".
 test: deps
-	@$(MAKE) --no-print-directory all tests
+	@$(MAKE) --no-print-directory all tests fuzz-replay
+	@$(MAKE) --no-print-directory asan
 	@sh tests/run.sh $(BUILD)
 
 tests: $(TEST_BIN)
 
 asan:
 	@$(MAKE) --no-print-directory BUILD=build/asan CFLAGS="-O1 -g -fno-omit-frame-pointer" \
-		SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=undefined" all tests
+		SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=undefined" all tests fuzz-replay
+
+# ---- fuzzing (tests/fuzz/README.md) ----
+# make fuzz: each target under libFuzzer (clang) for FUZZ_TIME seconds, one at a time;
+# new inputs go to build/fuzz/corpus, crashes to build/fuzz/crashes. make test replays
+# tests/fuzz/corpus and tests/fuzz/regress with replay_* built by $(CC).
+FUZZ_TIME    ?= 60
+FUZZ_CC      ?= clang
+FUZZ_TARGETS ?= $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+REPLAY_BIN    = $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
+
+$(BUILD)/fuzz/replay_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(BUILD)/obj/tests/fuzz/replay.o $(BUILD)/libopsdeck.a
+	@mkdir -p $(dir $@)
+	$(CC) $(SANITIZE) -o $@ $^ $(LDLIBS_OPSDECK)
+
+$(BUILD)/fuzz/fuzz_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(BUILD)/libopsdeck.a
+	@mkdir -p $(dir $@)
+	$(CC) $(SANITIZE) -fsanitize=fuzzer -o $@ $^ $(LDLIBS_OPSDECK)
+
+fuzz-replay: $(REPLAY_BIN)
+fuzz-bins: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
+
+fuzz:
+	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=$(FUZZ_CC) CFLAGS="-O1 -g -fno-omit-frame-pointer" \
+		SANITIZE="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined" fuzz-bins
+	@sh tests/fuzz/fuzz.sh build/fuzz $(FUZZ_TIME) $(FUZZ_TARGETS)
 
 # side-by-side ratios against kubectl and the raw fetch (bench/pods.sh, bench/logs.sh); not part of test
 bench: all

@@ -16,11 +16,16 @@ struct reader {
 	yaml_parser_t parser;
 	const char *name;
 	json_t *anchors;    /* anchor name -> value, for aliases */
+	unsigned depth;     /* open sequences and mappings (see YAML_MAX_DEPTH) */
 	char *err;
 	size_t errlen;
 };
 
 static json_t *read_node(struct reader *r, yaml_event_t *ev);
+
+/* Nesting deeper than this is refused: read_node recurses once per level, and 60 KB of
+ * "[[[[" would otherwise overflow the stack. Real manifests nest a few dozen deep. */
+#define YAML_MAX_DEPTH 512u
 
 static void fail(struct reader *r, size_t line, size_t col, const char *what)
 {
@@ -157,9 +162,15 @@ static json_t *read_mapping(struct reader *r, yaml_event_t *start)
 			keystr = xstrdup(json_string_value(key));
 		else if (json_is_null(key))
 			keystr = xstrdup("null");
-		else
+		else if (!json_is_object(key) && !json_is_array(key))
 			keystr = json_dumps(key, JSON_ENCODE_ANY | JSON_COMPACT);
 		json_decref(key);
+		if (!keystr) {
+			/* a mapping or sequence as a key: its JSON text would be the key, and
+			 * nesting them doubles the escaping per level (700 bytes -> gigabytes) */
+			fail(r, kmark.line, kmark.column, "a mapping or sequence cannot be a key");
+			goto bad;
+		}
 		yaml_event_t vev;
 		if (!next_event(r, &vev)) {
 			free(keystr);
@@ -198,9 +209,17 @@ static json_t *read_node(struct reader *r, yaml_event_t *ev)
 		return v;
 	}
 	case YAML_SEQUENCE_START_EVENT:
-		return read_sequence(r, ev);
-	case YAML_MAPPING_START_EVENT:
-		return read_mapping(r, ev);
+	case YAML_MAPPING_START_EVENT: {
+		if (r->depth >= YAML_MAX_DEPTH) {
+			fail(r, ev->start_mark.line, ev->start_mark.column, "nested too deeply");
+			return NULL;
+		}
+		r->depth++;
+		json_t *v = ev->type == YAML_SEQUENCE_START_EVENT ? read_sequence(r, ev)
+								 : read_mapping(r, ev);
+		r->depth--;
+		return v;
+	}
 	case YAML_ALIAS_EVENT: {
 		json_t *v = json_object_get(r->anchors, (const char *)ev->data.alias.anchor);
 		if (!v) {

@@ -5,7 +5,7 @@ set -eu
 
 PACKAGES="build-essential pkg-config libncurses-dev libcurl4-openssl-dev libjansson-dev
 libyaml-dev libgit2-dev libssl-dev libcmocka-dev libmicrohttpd-dev libgnutls28-dev openssl tmux curl python3 git
-prometheus"
+prometheus clang libclang-rt-dev valgrind"
 
 missing=""
 for p in $PACKAGES; do

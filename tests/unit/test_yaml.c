@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -148,6 +149,35 @@ static void test_missing_file(void **state)
 	assert_non_null(strstr(err, "/nonexistent/x.yaml: "));
 }
 
+/* Found by fuzzing: a nested mapping as a key grew its JSON text key exponentially, and
+ * deep nesting overflowed the stack. Both are refused with their position. */
+static void test_hostile_shapes_refused(void **state)
+{
+	(void)state;
+	char err[256] = "";
+	json_t *docs = parse("a: 1\n? {b: 1}\n: 2\n", err, sizeof(err));
+	assert_null(docs);
+	assert_non_null(strstr(err, "t.yaml:2:"));
+	assert_non_null(strstr(err, "a mapping or sequence cannot be a key"));
+
+	size_t depth = 600;
+	char *deep = malloc(2 * depth + 2);
+	assert_non_null(deep);
+	memset(deep, '[', depth);
+	memset(deep + depth, ']', depth);
+	strcpy(deep + 2 * depth, "\n");
+	docs = parse(deep, err, sizeof(err));
+	assert_null(docs);
+	assert_non_null(strstr(err, "t.yaml:1:513: nested too deeply"));
+	/* as deep as real files go is fine */
+	deep[100] = '\0';
+	memset(deep + 50, ']', 50);
+	docs = parse(deep, err, sizeof(err));
+	assert_non_null(docs);
+	json_decref(docs);
+	free(deep);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -160,6 +190,7 @@ int main(void)
 		cmocka_unit_test(test_syntax_error_names_line_and_column),
 		cmocka_unit_test(test_unknown_alias_is_an_error),
 		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_hostile_shapes_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
