@@ -5,6 +5,7 @@
 
 #include "core/strbuf.h"
 #include "core/xalloc.h"
+#include "sandbox/faults.h"
 #include "sandbox/loggen.h"
 #include "sandbox/server.h"
 
@@ -27,6 +28,7 @@ struct logs {
 	long long bytes_left;     /* limitBytes, or -1 */
 	struct strbuf out;
 	size_t out_pos;
+	struct fault_stream fault; /* drop: cut after so many lines (sandbox/faults.h) */
 };
 
 static const char *logs_str(const json_t *obj, const char *key)
@@ -246,6 +248,9 @@ static ssize_t logs_read(void *cls, uint64_t pos, char *buf, size_t max)
 {
 	struct logs *lg = cls;
 	(void)pos;
+	/* an injected drop or a down server: close without the stream's end */
+	if (fault_stream_due(&lg->fault) || faults_down(lg->srv->faults, faults_now_ms()))
+		return MHD_CONTENT_READER_END_WITH_ERROR;
 	if (lg->out_pos >= lg->out.len) {
 		strbuf_reset(&lg->out);
 		lg->out_pos = 0;
@@ -256,6 +261,7 @@ static ssize_t logs_read(void *cls, uint64_t pos, char *buf, size_t max)
 	size_t n = lg->out.len - lg->out_pos;
 	if (n > max)
 		n = max;
+	n = fault_stream_pass(&lg->fault, lg->out.buf + lg->out_pos, n);
 	memcpy(buf, lg->out.buf + lg->out_pos, n);
 	lg->out_pos += n;
 	return (ssize_t)n;
@@ -309,5 +315,7 @@ void api_logs(struct apireq *req, const struct resource *res, const struct route
 		end = gen.max_lines;
 	lg->next = logs_first(req, &lg->gen, end, now);
 	lg->end = lg->follow ? UINT64_MAX : end;
+	lg->fault.hit = faults_decide(req->srv->faults, FAULT_PHASE_STREAM, req->raw_uri,
+				      faults_now_ms());
 	apireq_reply_stream(req, "text/plain", logs_read, lg, logs_free);
 }

@@ -1,8 +1,10 @@
 /* opsdeck-sandbox: an HTTPS stand-in for the Kubernetes API servers of a demo platform.
- * Parses arguments, loads the scenario, serves, writes the state directory, and stops
- * cleanly on SIGTERM or SIGINT. */
+ * Parses arguments, loads the scenario, serves, writes the state directory, reloads
+ * DIR/faults on SIGHUP, and stops cleanly on SIGTERM or SIGINT. */
+#include "core/strbuf.h"
 #include "core/xalloc.h"
 #include "sandbox/controller.h"
+#include "sandbox/faults.h"
 #include "sandbox/scenario.h"
 #include "sandbox/server.h"
 #include "sandbox/statedir.h"
@@ -25,11 +27,23 @@ struct sandbox_opts {
 	struct scenario_opts scale;
 	unsigned port;
 	unsigned watch_history;   /* events kept per cluster for watch resume (0: 10,000) */
+	const char **faults;      /* --faults SPECs */
+	size_t nfaults;
+	unsigned faults_seed;
 };
 
 static const char usage[] =
 	"usage: opsdeck-sandbox --state-dir DIR [--scenario FILE] [--load DIR]... [--pods N]\n"
-	"                       [--apps N] [--port N] [--watch-history N] [--prometheus URL]\n";
+	"                       [--apps N] [--port N] [--watch-history N] [--prometheus URL]\n"
+	"                       [--faults SPEC]... [--faults-seed N]\n"
+	"\n"
+	"--faults SPEC injects faults: rules KIND[:ARG][@GLOB][%PERCENT][#COUNT], separated\n"
+	"by commas. KIND: drop[:LINES] (a stream closed mid-way), gone[:LINES] (a watch\n"
+	"ends with 410 Expired), 429[:RETRY-AFTER], 500, 503, slow[:SECONDS], truncate,\n"
+	"garbage (malformed JSON), expired (401), down[:SECONDS] (every connection closed).\n"
+	"GLOB matches the path (fnmatch), PERCENT is the chance per request (drawn from\n"
+	"--faults-seed), COUNT how many times it fires. Example: 503@*/pods%50#3,slow:2.\n"
+	"On SIGHUP the rules in DIR/faults (same syntax, one per line) replace them all.\n";
 
 static int sandbox_number(const char *flag, const char *text, unsigned max, unsigned *out)
 {
@@ -53,7 +67,8 @@ static int sandbox_parse_args(int argc, char **argv, struct sandbox_opts *o)
 		bool takes = !strcmp(a, "--state-dir") || !strcmp(a, "--scenario") ||
 			     !strcmp(a, "--load") || !strcmp(a, "--pods") || !strcmp(a, "--apps") ||
 			     !strcmp(a, "--port") || !strcmp(a, "--watch-history") ||
-			     !strcmp(a, "--prometheus");
+			     !strcmp(a, "--prometheus") || !strcmp(a, "--faults") ||
+			     !strcmp(a, "--faults-seed");
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			fputs(usage, stdout);
 			return 1;
@@ -83,6 +98,11 @@ static int sandbox_parse_args(int argc, char **argv, struct sandbox_opts *o)
 			rc = sandbox_number(a, v, 10000000, &o->watch_history);
 		else if (!strcmp(a, "--prometheus"))
 			statedir_set_prometheus(v);
+		else if (!strcmp(a, "--faults")) {
+			o->faults = xrealloc(o->faults, (o->nfaults + 1) * sizeof *o->faults);
+			o->faults[o->nfaults++] = v;
+		} else if (!strcmp(a, "--faults-seed"))
+			rc = sandbox_number(a, v, 4294967295u, &o->faults_seed);
 		else
 			rc = sandbox_number(a, v, 65535, &o->port);
 		if (rc)
@@ -113,6 +133,18 @@ static char *sandbox_default_scenario(void)
 		}
 	}
 	return xstrdup("sandbox/scenarios/demo.yaml");
+}
+
+static int sandbox_add_faults(struct faults *f, const struct sandbox_opts *o)
+{
+	char err[512];
+	for (size_t i = 0; i < o->nfaults; i++) {
+		if (faults_add_spec(f, o->faults[i], faults_now_ms(), err, sizeof err)) {
+			fprintf(stderr, "opsdeck-sandbox: --faults: %s\n", err);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 static int sandbox_load(const struct sandbox_opts *o, struct scenario *sc)
@@ -157,6 +189,30 @@ static int sandbox_prepare(struct server *srv, const struct sandbox_opts *o, cha
 	return srv->log ? 0 : -1;
 }
 
+/* SIGHUP: DIR/faults (missing or empty: no faults) replaces the rules in force, so a
+ * test can break the server and heal it without a restart. */
+static void sandbox_reload_faults(struct server *srv, const char *state_dir)
+{
+	char *path = xasprintf("%s/faults", state_dir);
+	struct strbuf text = STRBUF_INIT;
+	FILE *fp = fopen(path, "r");
+	if (fp) {
+		char buf[4096];
+		size_t n;
+		while ((n = fread(buf, 1, sizeof buf, fp)) > 0)
+			strbuf_append(&text, buf, n);
+		fclose(fp);
+	}
+	char err[512];
+	if (faults_replace_spec(srv->faults, strbuf_str(&text), faults_now_ms(), err, sizeof err))
+		fprintf(stderr, "opsdeck-sandbox: %s: %s (rules unchanged)\n", path, err);
+	else
+		fprintf(stderr, "opsdeck-sandbox: faults reloaded from %s (%zu rules)\n", path,
+			srv->faults->nrules);
+	strbuf_free(&text);
+	free(path);
+}
+
 static int sandbox_serve(struct server *srv, const struct sandbox_opts *o,
 			 const struct scenario *sc, const sigset_t *stop_signals)
 {
@@ -175,8 +231,13 @@ static int sandbox_serve(struct server *srv, const struct sandbox_opts *o,
 		fprintf(stderr, "opsdeck-sandbox: serving %s (state in %s)\n", srv->base_url,
 			o->state_dir);
 	int sig = 0;
-	while (!rc && sigwait(stop_signals, &sig) != 0)
-		;
+	while (!rc) {
+		if (sigwait(stop_signals, &sig) != 0)
+			continue;
+		if (sig != SIGHUP)
+			break;
+		sandbox_reload_faults(srv, o->state_dir);
+	}
 	controller_stop(&ctl);
 	server_stop(srv);
 	return rc ? 1 : 0;
@@ -189,6 +250,7 @@ int main(int argc, char **argv)
 	int parsed = sandbox_parse_args(argc, argv, &o);
 	if (parsed) {
 		free(o.loads);
+		free(o.faults);
 		return parsed > 0 ? 0 : 2;
 	}
 	struct scenario sc;
@@ -196,6 +258,7 @@ int main(int argc, char **argv)
 	if (sandbox_load(&o, &sc)) {
 		scenario_free(&sc);
 		free(o.loads);
+		free(o.faults);
 		return 2;
 	}
 	/* block the stop signals before any thread starts so only sigwait sees them */
@@ -203,11 +266,22 @@ int main(int argc, char **argv)
 	sigemptyset(&stop_signals);
 	sigaddset(&stop_signals, SIGTERM);
 	sigaddset(&stop_signals, SIGINT);
+	sigaddset(&stop_signals, SIGHUP); /* not a stop: reloads DIR/faults */
 	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
 	struct server srv;
 	memset(&srv, 0, sizeof srv);
+	struct faults faults;
+	faults_init(&faults, o.faults_seed);
+	srv.faults = &faults;
+	if (sandbox_add_faults(&faults, &o)) {
+		faults_free(&faults);
+		scenario_free(&sc);
+		free(o.loads);
+		free(o.faults);
+		return 2;
+	}
 	/* --watch-history: a small history lets tests reach 410 Expired */
 	objstore_init(&srv.store, o.watch_history ? o.watch_history : 10000);
 	char err[1024];
@@ -222,7 +296,9 @@ int main(int argc, char **argv)
 		fclose(srv.log);
 	objstore_free(&srv.store);
 	certs_free(&srv.certs);
+	faults_free(&faults);
 	scenario_free(&sc);
 	free(o.loads);
+	free(o.faults);
 	return rc;
 }

@@ -7,6 +7,7 @@
 #include "sandbox/api.h"
 #include "sandbox/apireq.h"
 #include "sandbox/argocd.h"
+#include "sandbox/faults.h"
 #include "sandbox/metrics.h"
 #include "sandbox/scanners_api.h"
 
@@ -46,17 +47,105 @@ static const struct identity *server_identify(struct server *srv, struct apireq 
 	return authz ? auth_from_header(&srv->auth, authz) : NULL;
 }
 
-static void server_log_request(struct server *srv, const struct apireq *req)
+/* fault: the injected fault's kind, logged as " fault=KIND" after the status sent (0: the
+ * connection was closed without a response), or NULL. */
+static void server_log_request(struct server *srv, const struct apireq *req, const char *fault)
 {
 	if (!srv->log)
 		return;
 	char when[32];
 	objstore_format_time(time(NULL), when, sizeof when);
 	pthread_mutex_lock(&srv->log_lock);
-	fprintf(srv->log, "%s %s %s %s %u\n", when, req->who ? req->who->user : "-",
-		req->method ? req->method : "-", req->raw_uri, req->status);
+	fprintf(srv->log, "%s %s %s %s %u%s%s\n", when, req->who ? req->who->user : "-",
+		req->method ? req->method : "-", req->raw_uri, req->status,
+		fault ? " fault=" : "", fault ? fault : "");
 	fflush(srv->log);
 	pthread_mutex_unlock(&srv->log_lock);
+}
+
+/* slow: waits seconds, in steps so that a stopping sandbox is not held up */
+static void server_fault_sleep(struct server *srv, long seconds)
+{
+	for (long i = 0; i < seconds * 10; i++) {
+		pthread_mutex_lock(&srv->store.lock);
+		bool stopping = srv->store.stopping;
+		pthread_mutex_unlock(&srv->store.lock);
+		if (stopping)
+			return;
+		nanosleep(&(struct timespec){0, 100 * 1000 * 1000}, NULL);
+	}
+}
+
+/* The faults answered instead of the handler, as kube-apiserver words them. */
+static bool server_fault_reply(struct apireq *req, struct fault_hit hit)
+{
+	switch (hit.kind) {
+	case FAULT_429:
+		apireq_reply_status(req, 429, "TooManyRequests",
+				    "the server has received too many requests and has asked us "
+				    "to try again later",
+				    json_pack("{s:I}", "retryAfterSeconds", (json_int_t)hit.arg));
+		return true;
+	case FAULT_500:
+		apireq_reply_status(req, 500, "InternalError",
+				    "an error on the server (\"injected fault\") has prevented "
+				    "the request from succeeding", NULL);
+		return true;
+	case FAULT_503:
+		apireq_reply_status(req, 503, "ServiceUnavailable",
+				    "the server is currently unable to handle the request", NULL);
+		return true;
+	case FAULT_EXPIRED:
+		apireq_reply_status(req, 401, "Unauthorized", "Unauthorized", NULL);
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* truncate and garbage spoil a JSON reply (not a stream): decided only once the handler
+ * made one, so a rule is not spent on a watch. Returns the fault's name, or NULL. */
+static const char *server_fault_body(struct server *srv, struct apireq *req)
+{
+	if (!req->deferred)
+		return NULL;
+	struct fault_hit hit = faults_decide(srv->faults, FAULT_PHASE_BODY, req->raw_uri,
+					     faults_now_ms());
+	if (!hit.fired)
+		return NULL;
+	char *text = json_dumps(req->deferred, JSON_COMPACT);
+	size_t len = text ? strlen(text) : 0;
+	if (hit.kind == FAULT_TRUNCATE) {
+		apireq_reply_bytes(req, req->status, "application/json", text ? text : "", len / 2);
+	} else {
+		static const char garbage[] = "{\"kind\":\"Status\",\"items\":[{]}\x01 not json";
+		apireq_reply_bytes(req, req->status, "application/json", garbage,
+				   sizeof garbage - 1);
+	}
+	free(text);
+	return fault_kind_name(hit.kind);
+}
+
+static void server_dispatch(struct server *srv, struct apireq *req, const char *url)
+{
+	/* /argocd is the Argo CD API, with its own tokens */
+	bool argocd = !strncmp(url, "/argocd", 7) && (url[7] == '/' || url[7] == '\0');
+	/* /metrics needs no credentials, like a service's own metrics port */
+	bool metrics = !strcmp(url, "/metrics");
+	/* /sonarqube, /defectdojo, /harbor check their own credentials */
+	bool scanners = sbx_scanners_owns(url);
+	if (!argocd && !metrics && !scanners)
+		req->who = server_identify(srv, req);
+	pthread_mutex_lock(&srv->store.lock);
+	if (argocd)
+		sbx_argocd_handle(req);
+	else if (metrics)
+		sbx_metrics_handle(req);
+	else if (scanners)
+		sbx_scanners_handle(req);
+	else
+		api_handle(req);
+	pthread_mutex_unlock(&srv->store.lock);
 }
 
 static enum MHD_Result server_access(void *cls, struct MHD_Connection *conn, const char *url,
@@ -83,28 +172,32 @@ static enum MHD_Result server_access(void *cls, struct MHD_Connection *conn, con
 		return MHD_YES;
 	req->method = method;
 	req->path = url;
-	/* /argocd is the Argo CD API, with its own tokens */
-	bool argocd = !strncmp(url, "/argocd", 7) && (url[7] == '/' || url[7] == '\0');
-	/* /metrics needs no credentials, like a service's own metrics port */
-	bool metrics = !strcmp(url, "/metrics");
-	/* /sonarqube, /defectdojo, /harbor check their own credentials */
-	bool scanners = sbx_scanners_owns(url);
-	if (!argocd && !metrics && !scanners)
-		req->who = server_identify(srv, req);
-	pthread_mutex_lock(&srv->store.lock);
-	if (argocd)
-		sbx_argocd_handle(req);
-	else if (metrics)
-		sbx_metrics_handle(req);
-	else if (scanners)
-		sbx_scanners_handle(req);
-	else
-		api_handle(req);
-	pthread_mutex_unlock(&srv->store.lock);
+	struct fault_hit hit = faults_decide(srv->faults, FAULT_PHASE_REQUEST, req->raw_uri,
+					     faults_now_ms());
+	const char *fault = hit.fired ? fault_kind_name(hit.kind) : NULL;
+	if (hit.fired && hit.kind == FAULT_DOWN) {
+		/* the server is away: no response, the connection just closes */
+		server_log_request(srv, req, fault);
+		return MHD_NO;
+	}
+	if (hit.fired && hit.kind == FAULT_SLOW)
+		server_fault_sleep(srv, hit.arg);
+	if (!hit.fired || !server_fault_reply(req, hit)) {
+		server_dispatch(srv, req, url);
+		const char *body = server_fault_body(srv, req);
+		fault = body ? body : fault;
+	}
 	apireq_finish(req);
-	if (!req->resp)
+	if (!req->resp) {
 		apireq_reply_status(req, 500, "InternalError", "no response", NULL);
-	server_log_request(srv, req);
+		apireq_finish(req);
+	}
+	if (hit.fired && hit.kind == FAULT_429) {
+		char secs[24];
+		snprintf(secs, sizeof secs, "%ld", hit.arg);
+		MHD_add_response_header(req->resp, "Retry-After", secs);
+	}
+	server_log_request(srv, req, fault);
 	return MHD_queue_response(conn, req->status, req->resp);
 }
 

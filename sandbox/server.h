@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 struct MHD_Daemon;
+struct faults;
 
 struct server {
 	struct objstore store;
@@ -21,6 +22,7 @@ struct server {
 	struct MHD_Daemon *mhd;
 	unsigned port;
 	char base_url[64];
+	struct faults *faults;    /* --faults and DIR/faults rules, or NULL (sandbox/faults.h) */
 };
 
 /* Starts serving on 127.0.0.1:port (0: ephemeral; srv->port gets the bound port).

@@ -46,9 +46,12 @@ eventually() {
 
 # sandbox_start [flags...]: starts opsdeck-sandbox, waits for DIR/ready, exports
 # SANDBOX_STATE, SANDBOX_URL and KUBECONFIG. Stopped by sandbox_stop (and on exit).
+# $SANDBOX_ARGS (split on blanks) adds flags to every start, e.g.
+# SANDBOX_ARGS="--faults 503%10 --faults-seed 7" to run a suite against a flaky server.
 sandbox_start() {
 	SANDBOX_STATE=$(mktemp -d "${TMPDIR:-/tmp}/opsdeck-test.XXXXXX")
-	"$BUILD/opsdeck-sandbox" --state-dir "$SANDBOX_STATE" "$@" \
+	# shellcheck disable=SC2086 # SANDBOX_ARGS is a list of flags
+	"$BUILD/opsdeck-sandbox" --state-dir "$SANDBOX_STATE" ${SANDBOX_ARGS:-} "$@" \
 		>"$SANDBOX_STATE/sandbox.out" 2>&1 &
 	SANDBOX_PID=$!
 	trap 'sandbox_stop >/dev/null 2>&1' EXIT
@@ -101,6 +104,20 @@ sandbox_stop() {
 	rc=$?
 	SANDBOX_PID=
 	return $rc
+}
+
+# sandbox_faults SPEC: replaces the running sandbox's faults with SPEC (one rule a line
+# or commas; "" heals) through DIR/faults and SIGHUP, and waits until it took them.
+sandbox_faults() {
+	n=$(grep -c 'faults reloaded' "$SANDBOX_STATE/sandbox.out")
+	printf '%s\n' "$1" >"$SANDBOX_STATE/faults"
+	kill -HUP "$SANDBOX_PID"
+	i=0
+	while [ "$(grep -c 'faults reloaded' "$SANDBOX_STATE/sandbox.out")" -le "$n" ]; do
+		[ $i -ge 50 ] && return 1
+		sleep 0.05
+		i=$((i + 1))
+	done
 }
 
 # tap_done: the plan line, and the exit status of the suite.
