@@ -1,14 +1,18 @@
 /* opsdeck: argument parsing; a batch subcommand or the console. Only main() exits:
  * 0 success, 1 the operation failed, 2 usage or configuration error (DESIGN.md). */
+#include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/args.h"
 #include "views/alerts_cmd.h"
 #include "views/apps_cmd.h"
 #include "views/promote_cmd.h"
 #include "views/audit_cmd.h"
+#include "views/audit_report_cmd.h"
 #include "views/console.h"
 #include "views/dora_cmd.h"
 #include "views/findings_cmd.h"
@@ -44,6 +48,9 @@ static const char usage[] =
 	"  timeline [--since 1h] [--kind K] [-o table|json]  warning events, operations, alerts seen\n"
 	"  audit verify [FILE] | audit log [-o table|json] [FILE]\n"
 	"                     check or print the audit log of every action\n"
+	"  report audit [--since 30d] [-o table|md|json|csv] [FILE]\n"
+	"                     who did what, where, when: the audit log (chain verified),\n"
+	"                     Argo CD history, GitOps promotions, the timeline\n"
 	"  version            print opsdeck's version\n"
 	"\n"
 	"global flags (before or after the command):\n"
@@ -51,7 +58,19 @@ static const char usage[] =
 	"  --context CTX      kubeconfig context (default: the current context)\n"
 	"  --platform FILE    platform model (default: $OPSDECK_PLATFORM, then\n"
 	"                     $XDG_CONFIG_HOME/opsdeck/platform.yaml)\n"
-	"  --readonly         refuse every change; only reads reach the servers\n";
+	"  --readonly         refuse every change; only reads reach the servers\n"
+	"  --audit            read-only audit mode: the auditor's views, secrets never shown\n";
+
+/* A platform file named by --platform or OPSDECK_PLATFORM must exist (the default one
+ * may be absent: an empty model), else a typo would read as a platform with nothing in
+ * it. Says so on stderr. The console checks the same when it starts. */
+static bool platform_missing(const struct global_opts *g)
+{
+	if (!g->platform || !g->platform_explicit || access(g->platform, R_OK) == 0)
+		return false;
+	fprintf(stderr, "opsdeck: platform file %s: %s\n", g->platform, strerror(errno));
+	return true;
+}
 
 int main(int argc, char **argv)
 {
@@ -73,6 +92,8 @@ int main(int argc, char **argv)
 	} else if (nrest > 0 && strcmp(rest[0], "version") == 0) {
 		puts("opsdeck " OPSDECK_VERSION);
 		rc = 0;
+	} else if (nrest > 0 && platform_missing(&g)) {
+		rc = 2;
 	} else if (nrest > 0 && strcmp(rest[0], "get") == 0) {
 		rc = get_command(&g, nrest - 1, rest + 1);
 	} else if (nrest > 0 && (!strcmp(rest[0], "apps") || !strcmp(rest[0], "sync") ||
@@ -92,6 +113,8 @@ int main(int argc, char **argv)
 		rc = timeline_command(&g, nrest - 1, rest + 1);
 	} else if (nrest > 0 && strcmp(rest[0], "audit") == 0) {
 		rc = audit_command(&g, nrest - 1, rest + 1);
+	} else if (nrest > 0 && strcmp(rest[0], "report") == 0) {
+		rc = report_command(&g, nrest - 1, rest + 1);
 	} else if (nrest > 0) {
 		fprintf(stderr, "opsdeck: unknown command \"%s\"\n%s", rest[0], usage);
 		rc = 2;

@@ -118,7 +118,9 @@ static void list_on_page(void *ud, const struct http_response *resp, const char 
 	char perr[256];
 	struct kube_table_cond *cond = op->opts.conditions ? &op->cond : NULL;
 	if (!doc || kube_table_append_cond(op->t, doc, cond, perr, sizeof(perr)) != 0) {
-		char *msg = xasprintf("%s: %s", resp->url, doc ? perr : jerr.text);
+		/* the reason only: the header shows it beside the context, and a URL would
+		 * push it off an 80-column line */
+		char *msg = xasprintf(doc ? "bad list: %s" : "bad JSON: %s", doc ? perr : jerr.text);
 		list_finish(call, resp->status, msg);
 		free(msg);
 		json_decref(doc);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "clients/kubeconfig_file.h"
+#include "core/filemode.h"
 #include "core/xalloc.h"
 
 /* The files to read, in order, as client-go's loading rules pick them. */
@@ -148,6 +149,32 @@ static void merge_files(struct kubeconfig *kc, const struct kc_file *files, size
 	}
 }
 
+/* Inline secrets make a readable file worth a warning; an exec plugin makes a writable
+ * one a way to run someone else's command, so both refuse when others can write. */
+static int check_file_mode(const struct kc_file *f, struct kubeconfig *kc, char *err,
+			   size_t errlen)
+{
+	bool secrets = false, exec = false;
+	for (size_t i = 0; i < f->nusers; i++) {
+		const struct kc_user *u = &f->users[i];
+		secrets = secrets || u->token || u->password || u->client_key_data;
+		exec = exec || u->exec;
+	}
+	if (!secrets && !exec)
+		return 0;
+	char msg[1024];
+	enum filemode_exposure e = filemode_check(f->path, exec ? "run its exec plugin"
+							    : "read its credentials",
+						  msg, sizeof msg);
+	if (e == FILEMODE_WRITABLE) {
+		snprintf(err, errlen, "kubeconfig %s", msg);
+		return -1;
+	}
+	if (e == FILEMODE_READABLE && secrets && !kc->warning)
+		kc->warning = xasprintf("kubeconfig %s", msg);
+	return 0;
+}
+
 /* Reads every listed file; missing ones are skipped unless the path was explicit. */
 static int read_files(const struct file_list *l, struct kc_file *files, size_t *nread,
 		      struct kubeconfig *kc, char *err, size_t errlen)
@@ -160,6 +187,10 @@ static int read_files(const struct file_list *l, struct kc_file *files, size_t *
 			kc_file_clear(&files[*nread]);
 			if (skip)
 				continue;
+			return -1;
+		}
+		if (check_file_mode(&files[*nread], kc, err, errlen) < 0) {
+			kc_file_clear(&files[*nread]);
 			return -1;
 		}
 		kc->files[nfiles++] = xstrdup(files[*nread].path);
@@ -226,5 +257,6 @@ void kubeconfig_free(struct kubeconfig *kc)
 		free(kc->files[i]);
 	free(kc->files);
 	free(kc->current_context);
+	free(kc->warning);
 	free(kc);
 }

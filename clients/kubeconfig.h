@@ -51,6 +51,8 @@ struct kubeconfig {
 	size_t ncontexts;
 	char *current_context;        /* may be NULL */
 	char **files;                 /* the files that were read, in order, NULL-terminated */
+	char *warning;                /* a file with inline credentials others can read
+				       * (core/filemode.h); NULL when none. Shown, not fatal */
 };
 
 /* Loads the kubeconfig: explicit_path (--kubeconfig) if given, else the ':'-separated

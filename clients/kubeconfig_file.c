@@ -15,6 +15,7 @@
 #include "core/strbuf.h"
 #include "core/xalloc.h"
 #include "core/yaml.h"
+#include "core/yaml_mark.h"
 
 /* Where we are in the file, so every message can say which entry is wrong. */
 struct parse {
@@ -23,6 +24,9 @@ struct parse {
 	const char *section;   /* "clusters", "users", "contexts" or NULL */
 	size_t index;
 	const char *name;
+	/* where the value being read sits, for the error's line:column: section[index].
+	 * body.sub.key, each part NULL when not (yet) inside it */
+	const char *body, *sub, *key;
 	char *err;
 	size_t errlen;
 };
@@ -103,6 +107,7 @@ static int get_string(struct parse *p, json_t *obj, const char *key, char **out)
 {
 	json_t *v = json_object_get(obj, key);
 	*out = NULL;
+	p->key = key;
 	if (!v || json_is_null(v))
 		return 0;
 	if (json_is_string(v))
@@ -122,6 +127,7 @@ static int get_bool(struct parse *p, json_t *obj, const char *key, bool *out)
 {
 	json_t *v = json_object_get(obj, key);
 	*out = false;
+	p->key = key;
 	if (!v || json_is_null(v))
 		return 0;
 	if (!json_is_boolean(v))
@@ -161,12 +167,15 @@ static int get_data(struct parse *p, json_t *obj, const char *key, char **out)
 static int entry_body(struct parse *p, json_t *entry, const char *key, json_t **body)
 {
 	*body = json_object_get(entry, key);
+	p->key = key;
 	if (!*body || json_is_null(*body)) {
 		*body = NULL;
 		return 0;
 	}
 	if (!json_is_object(*body))
 		return fail(p, "%s is not a mapping", key);
+	p->body = key;
+	p->key = NULL;
 	return 0;
 }
 
@@ -190,6 +199,7 @@ static int parse_cluster(struct parse *p, json_t *entry, struct kc_cluster *c)
 static int parse_exec_args(struct parse *p, json_t *b, struct kube_exec_config *e)
 {
 	json_t *args = json_object_get(b, "args");
+	p->key = "args";
 	size_t n = json_is_array(args) ? json_array_size(args) : 0;
 	if (args && !json_is_null(args) && !json_is_array(args))
 		return fail(p, "exec: args is not a list");
@@ -206,6 +216,7 @@ static int parse_exec_args(struct parse *p, json_t *b, struct kube_exec_config *
 static int parse_exec_env(struct parse *p, json_t *b, struct kube_exec_config *e)
 {
 	json_t *env = json_object_get(b, "env");
+	p->key = "env";
 	if (!env || json_is_null(env))
 		return 0;
 	if (!json_is_array(env))
@@ -245,10 +256,12 @@ static int parse_exec(struct parse *p, json_t *user, struct kube_exec_config **o
 {
 	json_t *b = json_object_get(user, "exec");
 	*out = NULL;
+	p->key = "exec";
 	if (!b || json_is_null(b))
 		return 0;
 	if (!json_is_object(b))
 		return fail(p, "exec is not a mapping");
+	p->sub = "exec";
 	struct kube_exec_config *e = xcalloc(1, sizeof(*e));
 	*out = e;
 	char *command = NULL;
@@ -260,6 +273,7 @@ static int parse_exec(struct parse *p, json_t *user, struct kube_exec_config **o
 		free(command);
 		return -1;
 	}
+	p->sub = NULL;
 	/* Only a command with a '/' is a path; a bare name is looked up on PATH. */
 	if (command && strchr(command, '/')) {
 		e->command = resolve_path(p, command);
@@ -336,6 +350,7 @@ static int parse_section(struct parse *p, json_t *doc, const char *key, size_t i
 	*n = 0;
 	if (!list || json_is_null(list))
 		return 0;
+	p->key = key;
 	if (!json_is_array(list))
 		return fail(p, "%s is not a list", key);
 	size_t count = json_array_size(list);
@@ -347,6 +362,7 @@ static int parse_section(struct parse *p, json_t *doc, const char *key, size_t i
 		char *item = (char *)*items + i * item_size;
 		p->index = i;
 		p->name = NULL;
+		p->body = p->sub = p->key = NULL;
 		json_t *entry = json_array_get(list, i);
 		rc = entry_name(p, entry, names, i, &names[i]);
 		memcpy(item, &names[i], sizeof(char *));
@@ -355,7 +371,8 @@ static int parse_section(struct parse *p, json_t *doc, const char *key, size_t i
 			rc = parse_one(p, entry, item);
 	}
 	free(names);  /* the strings now belong to the entries */
-	p->section = NULL;
+	if (rc == 0)
+		p->section = NULL; /* kept on failure: the error's position needs it */
 	return rc;
 }
 
@@ -400,6 +417,29 @@ static int parse_doc(struct parse *p, json_t *doc, struct kc_file *f)
 	return get_string(p, doc, "current-context", &f->current_context);
 }
 
+/* "kubeconfig PATH: what" becomes "kubeconfig PATH:LINE:COL: what" when the value
+ * being read when parsing stopped can be found in the text. */
+static void error_add_position(const struct parse *p, const char *text, size_t len)
+{
+	struct strbuf kp = STRBUF_INIT;
+	if (p->section)
+		strbuf_printf(&kp, "%s[%zu]", p->section, p->index);
+	const char *parts[] = {p->body, p->sub, p->key};
+	for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
+		if (parts[i])
+			strbuf_printf(&kp, "%s%s", kp.len ? "." : "", parts[i]);
+	int line, col;
+	size_t plen = strlen(p->path);
+	if (kp.len && yaml_mark_keypath(text, len, strbuf_str(&kp), &line, &col) &&
+	    strncmp(p->err, "kubeconfig ", 11) == 0 &&
+	    strncmp(p->err + 11, p->path, plen) == 0 && p->err[11 + plen] == ':') {
+		char *rest = xstrdup(p->err + 11 + plen);
+		snprintf(p->err, p->errlen, "kubeconfig %s:%d:%d%s", p->path, line, col, rest);
+		free(rest);
+	}
+	strbuf_free(&kp);
+}
+
 int kc_file_load(const char *path, struct kc_file *f, int *errno_out, char *err,
 		 size_t errlen)
 {
@@ -413,9 +453,18 @@ int kc_file_load(const char *path, struct kc_file *f, int *errno_out, char *err,
 		snprintf(err, errlen, "kubeconfig %s: %s", f->path, strerror(*errno_out));
 		return -1;
 	}
-	json_t *docs = yaml_load_file(path, err, errlen);
-	if (!docs)
+	size_t len = 0;
+	char *text = yaml_mark_read_file(path, &len);
+	if (!text) {
+		*errno_out = errno;
+		snprintf(err, errlen, "kubeconfig %s: %s", f->path, strerror(errno));
 		return -1;
+	}
+	json_t *docs = yaml_parse_documents(f->path, text, len, err, errlen);
+	if (!docs) {
+		free(text);
+		return -1;
+	}
 	char *slash = strrchr(f->path, '/');
 	struct parse p = {
 		.path = f->path,
@@ -424,6 +473,9 @@ int kc_file_load(const char *path, struct kc_file *f, int *errno_out, char *err,
 		.errlen = errlen,
 	};
 	rc = parse_doc(&p, json_array_get(docs, 0), f);
+	if (rc < 0)
+		error_add_position(&p, text, len);
+	free(text);
 	free(p.dir);
 	json_decref(docs);
 	return rc;

@@ -64,6 +64,8 @@ int args_parse_global(int argc, char **argv, struct global_opts *g, char **rest,
 			platform = v;
 		else if (strcmp(a, "--readonly") == 0 || strcmp(a, "--readonly=true") == 0)
 			g->readonly = true;
+		else if (strcmp(a, "--audit") == 0)
+			g->audit = g->readonly = true;
 		else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)
 			g->help = true;
 		else

@@ -11,7 +11,8 @@ struct global_opts {
 	const char *context;      /* --context CTX */
 	char *platform;           /* --platform FILE, $OPSDECK_PLATFORM, or the XDG default */
 	bool platform_explicit;   /* named by flag or environment: must then exist */
-	bool readonly;            /* --readonly */
+	bool readonly;            /* --readonly (also set by --audit) */
+	bool audit;               /* --audit: read-only, the auditor's views, no secrets */
 	bool help;                /* -h / --help */
 };
 

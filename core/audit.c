@@ -601,7 +601,7 @@ static int verify_stream(FILE *f, size_t *nlines, char last_hash[HASH_HEX + 1],
 	}
 	free(line);
 	if (rc == 0 && ferror(f)) {
-		set_err(err, errlen, "read error after line %zu", n);
+		set_err(err, errlen, "read error after line %zu: %s", n, strerror(errno));
 		rc = -1;
 	}
 	*nlines = n;

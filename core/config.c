@@ -444,7 +444,7 @@ static char *read_whole_file(const char *path, size_t *len, bool *absent, char *
 	bool failed = ferror(f);
 	fclose(f);
 	if (failed) {
-		snprintf(err, errlen, "%s: read error", path);
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		strbuf_free(&sb);
 		return NULL;
 	}

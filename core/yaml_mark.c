@@ -126,6 +126,74 @@ bool yaml_mark_find(const char *text, size_t len, const char *const *path, size_
 	return status == 1;
 }
 
+/* ---- key paths over the loaded document (indexes need the node tree) */
+
+static yaml_node_t *keypath_key(yaml_document_t *doc, yaml_node_t *map, const char *key,
+				yaml_node_t **key_node)
+{
+	if (!map || map->type != YAML_MAPPING_NODE)
+		return NULL;
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start;
+	     p < map->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = yaml_document_get_node(doc, p->key);
+		if (k && k->type == YAML_SCALAR_NODE && strlen(key) == k->data.scalar.length &&
+		    memcmp(k->data.scalar.value, key, k->data.scalar.length) == 0) {
+			*key_node = k;
+			return yaml_document_get_node(doc, p->value);
+		}
+	}
+	return NULL;
+}
+
+static yaml_node_t *keypath_item(yaml_document_t *doc, yaml_node_t *seq, long i)
+{
+	if (!seq || seq->type != YAML_SEQUENCE_NODE || i < 0 ||
+	    i >= seq->data.sequence.items.top - seq->data.sequence.items.start)
+		return NULL;
+	return yaml_document_get_node(doc, seq->data.sequence.items.start[i]);
+}
+
+static bool keypath_walk(yaml_document_t *doc, const char *keypath, int *line, int *col)
+{
+	yaml_node_t *node = yaml_document_get_root_node(doc), *mark = NULL;
+	char *copy = xstrdup(keypath), *save = NULL;
+	for (char *part = strtok_r(copy, ".", &save); part && node;
+	     part = strtok_r(NULL, ".", &save)) {
+		char *bracket = strchr(part, '[');
+		if (bracket)
+			*bracket = '\0';
+		if (*part)
+			node = keypath_key(doc, node, part, &mark);
+		while (bracket && node) {
+			node = mark = keypath_item(doc, node, strtol(bracket + 1, NULL, 10));
+			bracket = strchr(bracket + 1, '[');
+		}
+	}
+	free(copy);
+	if (!mark)
+		return false;
+	*line = (int)mark->start_mark.line + 1;
+	*col = (int)mark->start_mark.column + 1;
+	return true;
+}
+
+bool yaml_mark_keypath(const char *text, size_t len, const char *keypath, int *line,
+		       int *col)
+{
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	bool found = false;
+	if (!yaml_parser_initialize(&parser))
+		return false;
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	if (yaml_parser_load(&parser, &doc)) {
+		found = keypath_walk(&doc, keypath, line, col);
+		yaml_document_delete(&doc);
+	}
+	yaml_parser_delete(&parser);
+	return found;
+}
+
 char *yaml_mark_read_file(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
@@ -140,11 +208,12 @@ char *yaml_mark_read_file(const char *path, size_t *len)
 		if (got == 0)
 			break;
 	}
-	int failed = ferror(f);
+	int failed = ferror(f), saved = errno;
 	fclose(f);
 	if (failed) {
 		free(buf);
-		errno = EIO;
+		/* keep the reason (EISDIR for a directory); EIO only when there is none */
+		errno = saved ? saved : EIO;
 		return NULL;
 	}
 	buf[n] = '\0';

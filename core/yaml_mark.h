@@ -14,6 +14,13 @@
 bool yaml_mark_find(const char *text, size_t len, const char *const *path, size_t depth,
 		    int *line, int *col);
 
+/* Like yaml_mark_find for a key path as loaders write it in messages: "clusters[1].
+ * cluster.server" (dots between keys, [N] for the Nth item of a sequence). Gives the
+ * position of the last key (or item) reached; false when the text does not parse or
+ * the path leads nowhere. */
+bool yaml_mark_keypath(const char *text, size_t len, const char *keypath, int *line,
+		       int *col);
+
 /* Reads the whole file at path into a new NUL-terminated buffer (caller frees) and sets
  * *len; NULL with errno set when it cannot be read. Callers pass the text to both
  * yaml_parse_documents and yaml_mark_find. */

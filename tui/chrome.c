@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/describe_text.h"
 #include "core/request.h"
 #include "core/strbuf.h"
 #include "core/xalloc.h"
@@ -23,7 +24,7 @@ static void pad(WINDOW *win, int x, attr_t attr)
 /* ---- header */
 
 enum hseg { HSEG_APP, HSEG_CONTEXT, HSEG_IDENTITY, HSEG_NAMESPACE, HSEG_VERSION,
-	    HSEG_BADGE, HSEG_COUNT };
+	    HSEG_BADGE, HSEG_INSECURE, HSEG_COUNT };
 
 struct header_seg {
 	const char *label; /* "ctx: " in THEME_HEADER */
@@ -84,6 +85,13 @@ static void header_set(struct header_layout *l, enum hseg i, const char *label,
 static void header_conn(struct header_layout *l, const struct chrome_header *h)
 {
 	char buf[64];
+	/* before the state, so that fitting drops the detail first and never the mark */
+	if (h->stale && h->conn != CHROME_CONN_NONE) {
+		/* kubectl's AGE form: "45s", "5m30s", "3h" */
+		strbuf_puts(&l->conn, "stale ");
+		describe_text_put_duration(&l->conn, h->stale_s < 0 ? 0 : h->stale_s);
+		strbuf_printf(&l->conn, " %s ", glyphs_utf8() ? glyph(GLYPH_SPARK_NONE) : "-");
+	}
 	switch (h->conn) {
 	case CHROME_CONN_NONE:
 		return;
@@ -146,8 +154,9 @@ static void header_fit(struct header_layout *l, int width)
 			if (l->seg[HSEG_CONTEXT].on)
 				cut_seg(&l->seg[HSEG_CONTEXT], excess);
 			break;
-		case 8: /* only the badge is left and it does not fit: cut it too */
+		case 8: /* only the badges are left and they do not fit: cut them too */
 			l->seg[HSEG_BADGE].maxw = width;
+			l->seg[HSEG_INSECURE].maxw = width;
 			break;
 		}
 	}
@@ -181,8 +190,10 @@ void chrome_draw_header(WINDOW *win, const struct chrome_header *h)
 	header_set(&l, HSEG_IDENTITY, "user: ", h->identity, THEME_HEADER_IDENTITY);
 	header_set(&l, HSEG_NAMESPACE, "ns: ", h->namespace, THEME_HEADER_NAMESPACE);
 	header_set(&l, HSEG_VERSION, "k8s: ", h->version, THEME_HEADER);
-	header_set(&l, HSEG_BADGE, "", h->readonly ? "[READ-ONLY]" : NULL,
+	header_set(&l, HSEG_BADGE, "", h->audit ? "[AUDIT]" : h->readonly ? "[READ-ONLY]" : NULL,
 		   THEME_BADGE_READONLY);
+	header_set(&l, HSEG_INSECURE, "", h->insecure ? "[INSECURE]" : NULL,
+		   THEME_BADGE_INSECURE);
 	header_conn(&l, h);
 	header_fit(&l, width);
 

@@ -26,11 +26,15 @@ struct chrome_header {
 	const char *namespace;   /* "payments-dev", "all", "a,b"; NULL: not shown */
 	const char *version;     /* server version "v1.30.0"; NULL: not shown */
 	bool readonly;           /* shows the READ-ONLY badge (THEME_BADGE_READONLY) */
+	bool audit;              /* audit mode (read-only too): the badge says AUDIT instead */
+	bool insecure;           /* TLS verification off: the INSECURE badge (THEME_BADGE_INSECURE) */
 	enum theme_element env;  /* THEME_ENV_PRODUCTION etc. for the context, or
 				  * THEME_HEADER_CONTEXT for no particular environment */
 	enum chrome_conn conn;
 	long retry_in_s;         /* CHROME_CONN_RETRYING: seconds to the next try */
 	const char *conn_detail; /* short reason ("connection refused"); may be NULL */
+	bool stale;              /* the body shows data last known good stale_s seconds ago */
+	long stale_s;            /* (the watch is retrying, relisting or down): "stale 12s · " */
 };
 
 /* One line: "opsdeck  ctx: nonprod  user: sandbox-admin  ns: shop  [READ-ONLY]" on the

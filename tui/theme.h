@@ -21,6 +21,7 @@
 	E(HEADER_IDENTITY, "header-identity", HEADER) \
 	E(HEADER_NAMESPACE, "header-namespace", HEADER) \
 	E(BADGE_READONLY, "badge-readonly", HEADER) \
+	E(BADGE_INSECURE, "badge-insecure", HEADER) \
 	E(CONNECTION_OK, "connection-ok", HEADER) \
 	E(CONNECTION_RETRY, "connection-retry", HEADER) \
 	E(CONNECTION_DOWN, "connection-down", HEADER) \

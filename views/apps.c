@@ -23,6 +23,7 @@ struct apps_view {
 	struct store *store;
 	struct rowview *rows;
 	struct table_widget *table;
+	long long stale_since_ms;  /* loop_now_ms() when the rows stopped being current; 0 */
 };
 
 /* ---- the stream -------------------------------------------------------------------- */
@@ -31,6 +32,7 @@ static void on_synced(void *ud, struct table *t)
 {
 	struct apps_view *av = ud;
 	store_sync(av->store, t);
+	av->stale_since_ms = 0; /* a complete list is current again */
 	console_changed(av->view->console, av->view, VIEW_BODY | VIEW_CHROME);
 }
 
@@ -56,6 +58,11 @@ static void on_state(void *ud, const struct kube_watch_status *st)
 		[KUBE_WATCH_FAILED] = STORE_CONN_FAILED,
 	};
 	store_set_state(av->store, map[st->state], st->error, st->next_attempt_ms);
+	/* the applications listed before stay on screen while the stream is away */
+	if (st->state == KUBE_WATCH_CONNECTED)
+		av->stale_since_ms = 0;
+	else if (!av->stale_since_ms && store_synced(av->store))
+		av->stale_since_ms = loop_now_ms();
 	console_changed(av->view->console, av->view, VIEW_BODY | VIEW_CHROME);
 }
 
@@ -164,6 +171,10 @@ static void apps_header(const struct view *v, struct chrome_header *h)
 {
 	struct apps_view *av = v->priv;
 	h->namespace = NULL;
+	if (av->stale_since_ms && store_count(av->store)) {
+		h->stale = true;
+		h->stale_s = (long)((loop_now_ms() - av->stale_since_ms) / 1000);
+	}
 	switch (store_state(av->store)) {
 	case STORE_CONN_CONNECTED: h->conn = CHROME_CONN_OK; break;
 	case STORE_CONN_LISTING: h->conn = CHROME_CONN_LOADING; break;

@@ -157,6 +157,12 @@ static json_t *read_records(const char *path)
 		}
 	}
 	free(line);
+	/* a directory opens but cannot be read: say so rather than "no records" */
+	if (ferror(f)) {
+		fprintf(stderr, "opsdeck audit: %s: %s\n", path, strerror(errno));
+		json_decref(records);
+		records = NULL;
+	}
 	fclose(f);
 	return records;
 }

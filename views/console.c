@@ -31,6 +31,7 @@ const char *console_context(const struct console *c) { return c->context; }
 const char *console_namespace(const struct console *c) { return c->namespace; }
 struct http *console_http(struct console *c) { return c->http; }
 const char *console_platform_path(const struct console *c) { return c->opts ? c->opts->platform : NULL; }
+const char *console_audit_path(const struct console *c) { return c->audit_path; }
 
 struct view *console_top(const struct console *c)
 {
@@ -327,11 +328,15 @@ static void console_draw_header(struct console *c, struct view *top)
 		}
 	}
 	h.readonly = !action_gate_allows(&c->gate, h.context ? h.context : c->context);
+	h.audit = c->opts->audit;
 	h.env = context_environment(h.context ? h.context : c->context);
 	chrome_draw_header(c->header, &h);
-	/* a retry countdown is the one thing that ticks, and only while it lasts */
-	if (h.conn == CHROME_CONN_RETRYING && !c->countdown_timer)
-		c->countdown_timer = loop_timer_add(c->loop, 1000, false, console_countdown_due, c);
+	/* a retry countdown and a stale age are the only things that tick, and only while
+	 * they last; an age past ten minutes shows minutes, so once a minute will do */
+	bool stale_slow = h.stale && h.conn != CHROME_CONN_RETRYING && h.stale_s >= 600;
+	if ((h.conn == CHROME_CONN_RETRYING || h.stale) && !c->countdown_timer)
+		c->countdown_timer = loop_timer_add(c->loop, stale_slow ? 60000 : 1000, false,
+						    console_countdown_due, c);
 }
 
 /* Where a hint goes in the footer: 80 columns hold five or six, so the keys a newcomer
@@ -620,6 +625,8 @@ int console_run(const struct global_opts *g)
 	console_open_root(c);
 	console_fetch_namespaces(c);
 	console_timeline_start(c);
+	if (c->kcfg->warning)
+		console_flash(c, CHROME_FLASH_WARN, "%s", c->kcfg->warning);
 	if (keymap_err[0])
 		console_flash(c, CHROME_FLASH_ERROR, "%s", keymap_err);
 	loop_run(c->loop);

@@ -45,6 +45,8 @@ struct http;
 struct http *console_http(struct console *c);
 /* The platform.yaml path (--platform, $OPSDECK_PLATFORM or the XDG default); may be NULL. */
 const char *console_platform_path(const struct console *c);
+/* The audit log actions are written to; NULL when there is no home to keep it in. */
+const char *console_audit_path(const struct console *c);
 /* Switches the namespace (adds it to the context's favourites, saved) and redraws. */
 void console_set_namespace(struct console *c, const char *ns);
 /* The current context's favourite namespaces (keys 1-9), oldest first. */

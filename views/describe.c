@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "clients/kube.h"
+#include "core/audit_report.h"
 #include "core/describe.h"
 #include "core/related.h"
 #include "core/strbuf.h"
@@ -83,6 +84,7 @@ static void on_object(void *ud, const struct kube_result *res, json_t *obj)
 		return;
 	}
 	dv->obj = obj;
+	audit_mask_secret(dv->obj);   /* the last-applied annotation holds the values */
 	show(dv, NULL);
 	fetch_events(dv);
 }

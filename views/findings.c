@@ -427,7 +427,7 @@ static unsigned open_item(struct findings_view *fv)
 	char *text = findings_item_text(w, &w->items[i]);
 	char *clean = sanitize_cstr(text, SANITIZE_KEEP_NEWLINE);
 	struct view_args a = {.text = clean, .title = w->items[i].id ? w->items[i].id : "finding"};
-	console_push(fv->view->console, &finding_view_ops, &a);
+	console_push(fv->view->console, &text_view_ops, &a);
 	free(clean);
 	free(text);
 	return VIEW_SAME;
@@ -564,30 +564,4 @@ const struct view_ops findings_view_ops = {
 	.request = findings_request,
 	.filter = findings_filter,
 	.resume = findings_resume,
-};
-
-/* ---- one finding as text ---------------------------------------------------------------- */
-
-struct finding_view {
-	struct pager_view pv;   /* first: the pager views' ops read it */
-};
-
-static bool finding_open(struct view *v, const struct view_args *a, char *err, size_t errlen)
-{
-	struct finding_view *f = v->priv;
-	if (!a->text) {
-		snprintf(err, errlen, "no finding to show");
-		return false;
-	}
-	pager_view_init(&f->pv, PAGER_DESCRIBE, "finding", a->title ? a->title : "finding", NULL);
-	pager_set_text(f->pv.pager, a->text);
-	return true;
-}
-
-const struct view_ops finding_view_ops = {
-	.name = "finding",
-	.private_size = sizeof(struct finding_view),
-	.open = finding_open,
-	.close = pager_view_close,
-	PAGER_VIEW_SHARED_OPS,
 };

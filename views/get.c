@@ -205,6 +205,13 @@ int get_command(const struct global_opts *g, int argc, char **argv)
 				"--context (or set KUBECONFIG)\n");
 		rc = 2;
 	} else {
+		if (kcfg->warning)
+			fprintf(stderr, "opsdeck: warning: %s\n", kcfg->warning);
+		/* kubectl says nothing here; a man-in-the-middle would not either */
+		if (ctx->insecure_skip_tls_verify)
+			fprintf(stderr, "opsdeck: warning: context \"%s\" skips TLS verification "
+				"(insecure-skip-tls-verify): the server is not authenticated\n",
+				ctx->name);
 		rc = get_run_lists(g, &o, ctx);
 	}
 	kubeconfig_free(kcfg);

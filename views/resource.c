@@ -18,6 +18,7 @@ static void on_synced(void *ud, struct table *t)
 {
 	struct resource_source *src = ud;
 	store_sync(src->store, t);
+	src->stale_since_ms = 0; /* a complete list is current again */
 	console_changed(src->owner->view->console, src->owner->view, VIEW_BODY | VIEW_CHROME);
 }
 
@@ -41,6 +42,11 @@ static void on_state(void *ud, const struct kube_watch_status *st)
 		[KUBE_WATCH_FAILED] = STORE_CONN_FAILED,
 	};
 	store_set_state(src->store, map[st->state], st->error, st->next_attempt_ms);
+	/* rows listed before stay on screen while the watch is away: stale from now */
+	if (st->state == KUBE_WATCH_CONNECTED)
+		src->stale_since_ms = 0;
+	else if (!src->stale_since_ms && store_synced(src->store))
+		src->stale_since_ms = loop_now_ms();
 	console_changed(src->owner->view->console, src->owner->view, VIEW_BODY | VIEW_CHROME);
 }
 
@@ -323,6 +329,21 @@ static void resource_status(const struct view *v, char *buf, size_t len)
 		snprintf(buf + used, len - used, "%s", count);
 }
 
+/* Rows shown but not current: the oldest source's age since it was last current. */
+static void resource_header_stale(const struct resource_view *rv, struct chrome_header *h)
+{
+	long long now = loop_now_ms();
+	for (size_t i = 0; i < rv->nsources; i++) {
+		const struct resource_source *src = &rv->sources[i];
+		if (!src->stale_since_ms || !store_count(src->store))
+			continue;
+		long age = (long)((now - src->stale_since_ms) / 1000);
+		if (!h->stale || age > h->stale_s)
+			h->stale_s = age;
+		h->stale = true;
+	}
+}
+
 /* The worst state over the sources, for the header. */
 static void resource_header(const struct view *v, struct chrome_header *h)
 {
@@ -348,6 +369,7 @@ static void resource_header(const struct view *v, struct chrome_header *h)
 	if (rv->res && !rv->res->namespaced)
 		h->namespace = NULL;
 	h->conn = CHROME_CONN_OK;
+	resource_header_stale(rv, h);
 	for (size_t i = 0; i < rv->nsources; i++) {
 		const struct store *s = rv->sources[i].store;
 		enum store_conn st = store_state(s);

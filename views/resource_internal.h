@@ -24,6 +24,8 @@ struct resource_source {
 	char *namespace;               /* "" = all namespaces */
 	struct store *store;
 	struct kube_watch *watch;
+	long long stale_since_ms;      /* loop_now_ms() when listed rows stopped being
+					* current (the watch left CONNECTED); 0: current */
 };
 
 struct resource_view {

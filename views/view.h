@@ -115,6 +115,14 @@ struct view {
 	     "Security findings per workload: counts by severity, fixable, drill down") \
 	VIEW(DORA, dora_view_ops, "dora", "scorecard scorecards", \
 	     "DORA scorecards per service, tenant or environment: levels, weekly sparklines") \
+	VIEW(ACTIVITY, activity_view_ops, "activity", "audit who", \
+	     "Who did what, where, when (30 days): actions, deployments, promotions, timeline") \
+	VIEW(AUDITLOG, auditlog_view_ops, "auditlog", "actions", \
+	     "opsdeck's audit log of actions (30 days), its hash chain verified") \
+	VIEW(HISTORY, history_view_ops, "history", "argohistory", \
+	     "Argo CD deployment history of every app (30 days): who, revision, when") \
+	VIEW(PROMOTIONS, promotions_view_ops, "promotions", "commits", \
+	     "GitOps repository commits (30 days): promotions, reverts, their trailers") \
 	VIEW(HELP, help_view_ops, "help", "?", "The keys of the current view and the commands")
 
 #define VIEW_OPS_DECLARE_(id, ops, cmd, aliases, help) extern const struct view_ops ops;
@@ -130,7 +138,7 @@ extern const struct view_ops app_view_ops;       /* one Argo CD app: tree, histo
 extern const struct view_ops app_diff_view_ops;  /* one app's live/desired diff */
 extern const struct view_ops changes_view_ops;   /* an app's last syncs and their diff */
 extern const struct view_ops logs_view_ops;      /* container logs, followed */
-extern const struct view_ops finding_view_ops;   /* one security finding as text (args.text) */
+extern const struct view_ops text_view_ops;      /* a text as a pager: a finding, an audit record */
 
 /* One entry of the registry. */
 struct view_entry {

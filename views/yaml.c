@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "clients/kube.h"
+#include "core/audit_report.h"
 #include "core/sanitize.h"
 #include "core/xalloc.h"
 #include "core/yaml_emit.h"
@@ -23,6 +24,9 @@ static void on_object(void *ud, const struct kube_result *res, json_t *obj)
 	yv->fetch = NULL;
 	char *text;
 	if (res->ok && obj) {
+		/* a Secret's values never reach the screen (in audit mode or not): a
+		 * terminal is shared, recorded, screenshotted */
+		audit_mask_secret(obj);
 		char *raw = yaml_emit(obj, NULL);
 		/* newlines are the pager's; anything else a server sent is made visible */
 		text = sanitize_cstr(raw, SANITIZE_KEEP_NEWLINE);

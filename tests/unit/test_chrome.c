@@ -146,6 +146,109 @@ static void test_header_connection_states(void **state)
 	delwin(w);
 }
 
+/* Stale rows: "stale Ns · " before the state, kept at 80 columns where the retry detail
+ * goes, in the connection's style; nothing when the rows are current. */
+static void test_header_stale(void **state)
+{
+	(void)state;
+	WINDOW *w = newwin(1, 200, 0, 0);
+	struct chrome_header h = sample_header();
+	h.stale = true;
+	h.stale_s = 12;
+	h.conn_detail = "503 Service Unavailable";
+	char buf[1024];
+	chrome_draw_header(w, &h);
+	curses_test_rtrim(row_text(w, buf, sizeof buf));
+	const char *right = "stale 12s \xc2\xb7 retrying in 4s: 503 Service Unavailable";
+	assert_true(strlen(buf) > strlen(right));
+	assert_string_equal(buf + strlen(buf) - strlen(right), right);
+	/* "stale" is drawn in the retry style, as the countdown */
+	assert_int_equal(curses_test_attrs(w, 0, 200 - 49), A_REVERSE | A_BOLD);
+	delwin(w);
+
+	w = newwin(1, 80, 0, 0);
+	chrome_draw_header(w, &h);
+	curses_test_rtrim(row_text(w, buf, sizeof buf));
+	/* the detail dropped before the countdown and the mark */
+	right = "stale 12s \xc2\xb7 retrying in 4s";
+	assert_string_equal(buf + strlen(buf) - strlen(right), right);
+	assert_null(strstr(buf, "503"));
+	assert_non_null(strstr(buf, "ctx: nonprod"));
+	assert_non_null(strstr(buf, "[READ-ONLY]"));
+
+	/* down with stale rows; relisting with stale rows */
+	h.conn = CHROME_CONN_DOWN;
+	h.conn_detail = "forbidden";
+	h.stale_s = 75;
+	chrome_draw_header(w, &h);
+	curses_test_rtrim(row_text(w, buf, sizeof buf));
+	right = "stale 75s \xc2\xb7 \xe2\x9c\x97 forbidden";
+	assert_string_equal(buf + strlen(buf) - strlen(right), right);
+	h.conn = CHROME_CONN_LOADING;
+	chrome_draw_header(w, &h);
+	curses_test_rtrim(row_text(w, buf, sizeof buf));
+	right = "stale 75s \xc2\xb7 \xe2\x80\xa2 loading";
+	assert_string_equal(buf + strlen(buf) - strlen(right), right);
+
+	/* current rows: no mark */
+	h.stale = false;
+	h.conn = CHROME_CONN_RETRYING;
+	chrome_draw_header(w, &h);
+	row_text(w, buf, sizeof buf);
+	assert_null(strstr(buf, "stale"));
+	assert_non_null(strstr(buf, "retrying in 4s"));
+	/* no connection, nothing to be stale about */
+	h.stale = true;
+	h.conn = CHROME_CONN_NONE;
+	chrome_draw_header(w, &h);
+	row_text(w, buf, sizeof buf);
+	assert_null(strstr(buf, "stale"));
+	delwin(w);
+}
+
+/* TLS verification off: the INSECURE badge next to READ-ONLY, in its own style, and
+ * like READ-ONLY it outlasts the context when the line is short. */
+static void test_header_insecure(void **state)
+{
+	(void)state;
+	WINDOW *w = newwin(1, 200, 0, 0);
+	struct chrome_header h = sample_header();
+	char buf[1024];
+	h.insecure = true;
+	chrome_draw_header(w, &h);
+	row_text(w, buf, sizeof buf);
+	char *badge = strstr(buf, "[READ-ONLY]  [INSECURE]  ");
+	assert_non_null(badge);
+	int x = (int)(badge - buf) + (int)strlen("[READ-ONLY]  ");
+	assert_int_equal(curses_test_attrs(w, 0, x), A_BOLD | A_REVERSE);
+	assert_int_equal(curses_test_attrs(w, 0, x - 1), A_REVERSE);
+	h.insecure = false;
+	chrome_draw_header(w, &h);
+	assert_null(strstr(row_text(w, buf, sizeof buf), "INSECURE"));
+	delwin(w);
+
+	/* at 80 columns everything else goes first */
+	w = newwin(1, 80, 0, 0);
+	h = sample_header();
+	h.insecure = true;
+	chrome_draw_header(w, &h);
+	curses_test_rtrim(row_text(w, buf, sizeof buf));
+	assert_non_null(strstr(buf, "ctx: nonprod  "));
+	assert_non_null(strstr(buf, "[READ-ONLY]  [INSECURE]"));
+	delwin(w);
+
+	/* narrow: the context is cut before either badge */
+	w = newwin(1, 30, 1, 0);
+	chrome_draw_header(w, &h);
+	curses_test_rtrim(row_text(w, buf, sizeof buf));
+	assert_string_equal(buf, "[READ-ONLY]  [INSECURE]");
+	h.readonly = false;
+	chrome_draw_header(w, &h);
+	curses_test_rtrim(row_text(w, buf, sizeof buf));
+	assert_string_equal(buf, "ctx: nonprod  [INSECURE]");
+	delwin(w);
+}
+
 static void test_crumbs(void **state)
 {
 	(void)state;
@@ -268,6 +371,8 @@ int main(void)
 		cmocka_unit_test(test_header_wide),
 		cmocka_unit_test(test_header_80_drops_in_order),
 		cmocka_unit_test(test_header_connection_states),
+		cmocka_unit_test(test_header_stale),
+		cmocka_unit_test(test_header_insecure),
 		cmocka_unit_test(test_crumbs),
 		cmocka_unit_test(test_footer),
 		cmocka_unit_test(test_flash_mono),

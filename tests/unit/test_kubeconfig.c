@@ -575,6 +575,15 @@ static void test_bad_input_messages(void **state)
 		char err[512] = "";
 		struct kubeconfig *kc = (struct kubeconfig *)1;
 		int rc = kubeconfig_load(path, &kc, err, sizeof(err));
+		/* "kubeconfig PATH:LINE:COL: problem": the position is checked exactly in
+		 * test_filemode; here it must be there except for the top level's shape */
+		size_t head = strlen("kubeconfig ") + strlen(path);
+		int line = 0, col = 0, used = 0;
+		if (rc == -1 && strncmp(err, want, head) == 0 &&
+		    sscanf(err + head, ":%d:%d%n", &line, &col, &used) == 2 && used > 0)
+			memmove(err + head, err + head + used, strlen(err + head + used) + 1);
+		else if (strcmp(bad_cases[i].problem, "not a kubeconfig mapping") != 0)
+			fail_msg("case %zu: no line:column in \"%s\"", i, err);
 		if (rc != -1 || strcmp(err, want) != 0)
 			fail_msg("case %zu: rc %d, err \"%s\", want \"%s\"", i, rc, err, want);
 		assert_null(kc);
