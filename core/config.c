@@ -12,11 +12,11 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <yaml.h>
 
 #include "core/strbuf.h"
 #include "core/xalloc.h"
 #include "core/yaml.h"
+#include "core/yaml_mark.h"
 
 struct config_entry {
 	char *pattern;          /* exact context name or fnmatch glob */
@@ -321,58 +321,6 @@ static bool read_document(struct config *c, json_t *doc, const char *name, char 
 
 /* ---- where a bad value sits --------------------------------------------------------- */
 
-/* The node under mapping node map for key, or NULL. */
-static yaml_node_t *node_key(yaml_document_t *doc, yaml_node_t *map, const char *key,
-			     yaml_node_t **key_node)
-{
-	if (!map || map->type != YAML_MAPPING_NODE)
-		return NULL;
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start;
-	     p < map->data.mapping.pairs.top; p++) {
-		yaml_node_t *k = yaml_document_get_node(doc, p->key);
-		if (k && k->type == YAML_SCALAR_NODE && strlen(key) == k->data.scalar.length &&
-		    memcmp(k->data.scalar.value, key, k->data.scalar.length) == 0) {
-			*key_node = k;
-			return yaml_document_get_node(doc, p->value);
-		}
-	}
-	return NULL;
-}
-
-static yaml_node_t *node_index(yaml_document_t *doc, yaml_node_t *seq, long i)
-{
-	if (!seq || seq->type != YAML_SEQUENCE_NODE || i < 0 ||
-	    i >= seq->data.sequence.items.top - seq->data.sequence.items.start)
-		return NULL;
-	return yaml_document_get_node(doc, seq->data.sequence.items.start[i]);
-}
-
-/* Follows a key path as the readers write it ("contexts[1].readonly") through the
- * document and gives the line and column of its last key (or item). */
-static bool locate_key_path(yaml_document_t *doc, const char *keypath, int *line, int *col)
-{
-	yaml_node_t *node = yaml_document_get_root_node(doc), *mark = NULL;
-	char *copy = xstrdup(keypath), *save = NULL;
-	for (char *part = strtok_r(copy, ".", &save); part && node;
-	     part = strtok_r(NULL, ".", &save)) {
-		char *bracket = strchr(part, '[');
-		if (bracket)
-			*bracket = '\0';
-		if (*part)
-			node = node_key(doc, node, part, &mark);
-		while (bracket && node) {
-			node = mark = node_index(doc, node, strtol(bracket + 1, NULL, 10));
-			bracket = strchr(bracket + 1, '[');
-		}
-	}
-	free(copy);
-	if (!node || !mark)
-		return false;
-	*line = (int)mark->start_mark.line + 1;
-	*col = (int)mark->start_mark.column + 1;
-	return true;
-}
-
 /* Turns "NAME: key.path: problem" into "NAME:LINE:COL: key.path: problem" when the key
  * can be found in text (the readers only know the key path). */
 static void error_add_position(const char *name, const char *text, size_t len, char *err,
@@ -385,18 +333,8 @@ static void error_add_position(const char *name, const char *text, size_t len, c
 	if (!end)
 		return;
 	char *keypath = xstrndup(key, (size_t)(end - key));
-	yaml_parser_t parser;
-	yaml_document_t doc;
 	int line = 0, col = 0;
-	bool found = false;
-	if (yaml_parser_initialize(&parser)) {
-		yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-		if (yaml_parser_load(&parser, &doc)) {
-			found = locate_key_path(&doc, keypath, &line, &col);
-			yaml_document_delete(&doc);
-		}
-		yaml_parser_delete(&parser);
-	}
+	bool found = yaml_mark_keypath(text, len, keypath, &line, &col);
 	if (found) {
 		char *rest = xstrdup(key);
 		snprintf(err, errlen, "%s:%d:%d: %s", name, line, col, rest);

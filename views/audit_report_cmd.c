@@ -11,6 +11,7 @@
 #include "clients/dora_data.h"
 #include "clients/http.h"
 #include "core/audit.h"
+#include "core/csv.h"
 #include "core/platform.h"
 #include "core/table.h"
 #include "core/table_print.h"
@@ -179,39 +180,22 @@ static void print_json(FILE *out, const struct audit_report *r, const char *path
 	json_decref(doc);
 }
 
-/* RFC 4180 quoting; a field a spreadsheet would take for a formula gets a leading '. */
-static void csv_field(FILE *out, const char *s, bool last)
-{
-	bool formula = strchr("=+-@\t\r", s[0]) && s[0];
-	if (formula || strpbrk(s, ",\"\n\r")) {
-		fputc('"', out);
-		if (formula)
-			fputc('\'', out);
-		for (; *s; s++) {
-			if (*s == '"')
-				fputc('"', out);
-			fputc(*s, out);
-		}
-		fputc('"', out);
-	} else {
-		fputs(s, out);
-	}
-	fputs(last ? "\r\n" : ",", out);
-}
-
 static void print_csv(FILE *out, const struct audit_report *r)
 {
 	char key[32];
 	for (size_t c = 0; c < NCOLUMNS; c++) {
 		table_print_json_key(columns[c], key, sizeof key);
-		csv_field(out, key, c + 1 == NCOLUMNS);
+		csv_put(out, key);
+		fputs(c + 1 == NCOLUMNS ? "\r\n" : ",", out);
 	}
 	for (size_t i = 0; i < r->n; i++) {
 		char when[32];
 		const char *cells[NCOLUMNS];
 		cells_of(&r->rows[i], when, sizeof when, cells);
-		for (size_t c = 0; c < NCOLUMNS; c++)
-			csv_field(out, cells[c], c + 1 == NCOLUMNS);
+		for (size_t c = 0; c < NCOLUMNS; c++) {
+			csv_put(out, cells[c]);
+			fputs(c + 1 == NCOLUMNS ? "\r\n" : ",", out);
+		}
 	}
 }
 

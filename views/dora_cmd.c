@@ -10,6 +10,7 @@
 #include "clients/dora_alerts.h"
 #include "clients/dora_data.h"
 #include "clients/gitops_history.h"
+#include "core/csv.h"
 #include "core/dora_thresholds.h"
 #include "core/platform.h"
 #include "core/strbuf.h"
@@ -171,23 +172,6 @@ static void print_json(FILE *out, const struct dora_report *r, const struct dora
 	json_decref(doc);
 }
 
-/* CSV fields here are names, numbers and level words; quoted only when they need it. */
-static void csv_field(FILE *out, const char *s, bool last)
-{
-	if (strpbrk(s, ",\"\n")) {
-		fputc('"', out);
-		for (; *s; s++) {
-			if (*s == '"')
-				fputc('"', out);
-			fputc(*s, out);
-		}
-		fputc('"', out);
-	} else {
-		fputs(s, out);
-	}
-	fputc(last ? '\n' : ',', out);
-}
-
 static void print_csv(FILE *out, const struct dora_report *r, const struct dora_query *q)
 {
 	static const char *const units[] = {"per_day", "seconds", "percent", "seconds", "percent"};
@@ -199,9 +183,12 @@ static void print_csv(FILE *out, const struct dora_report *r, const struct dora_
 	for (size_t k = 0; k < r->ncards; k++) {
 		const struct dora_card *c = &r->cards[k];
 		char num[64];
-		csv_field(out, c->group, false);
-		csv_field(out, c->tenant, false);
-		csv_field(out, q->env ? q->env : "all", false);
+		csv_put(out, c->group);
+		fputc(',', out);
+		csv_put(out, c->tenant);
+		fputc(',', out);
+		csv_put(out, q->env ? q->env : "all");
+		fputc(',', out);
 		fprintf(out, "%zu,%zu,%zu,%zu", c->ndeploys, c->nfailed, c->nrework, c->nincidents);
 		for (int m = 0; m < DORA_METRIC_COUNT; m++) {
 			snprintf(num, sizeof num, "%.6g", c->metric[m].value);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/csv.h"
 #include "core/strbuf.h"
 #include "core/xalloc.h"
 
@@ -433,21 +434,15 @@ char *findings_item_text(const struct finding_workload *w, const struct finding 
 
 /* ---- CSV ---------------------------------------------------------------------------- */
 
-static void csv_field(FILE *out, const char *s, bool upper)
+/* The header in upper case, as the table prints it. */
+static void csv_header(FILE *out, const char *name)
 {
-	bool quote = strpbrk(s, ",\"\r\n") != NULL;
-	if (quote)
-		fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', out);
-		char ch = *s;
-		if (upper && ch >= 'a' && ch <= 'z')
-			ch = (char)(ch - 'a' + 'A');
-		fputc(ch, out);
-	}
-	if (quote)
-		fputc('"', out);
+	char buf[128];
+	size_t n = 0;
+	for (; name[n] && n + 1 < sizeof buf; n++)
+		buf[n] = (char)(name[n] >= 'a' && name[n] <= 'z' ? name[n] - 'a' + 'A' : name[n]);
+	buf[n] = '\0';
+	csv_put(out, buf);
 }
 
 void findings_print_csv(FILE *out, const struct table *t)
@@ -455,14 +450,14 @@ void findings_print_csv(FILE *out, const struct table *t)
 	for (size_t c = 0; c < t->ncols; c++) {
 		if (c)
 			fputc(',', out);
-		csv_field(out, t->cols[c].name, true);
+		csv_header(out, t->cols[c].name);
 	}
 	fputs("\r\n", out);
 	for (size_t i = 0; i < t->nrows; i++) {
 		for (size_t c = 0; c < t->ncols; c++) {
 			if (c)
 				fputc(',', out);
-			csv_field(out, t->rows[i].cells[c], false);
+			csv_put(out, t->rows[i].cells[c]);
 		}
 		fputs("\r\n", out);
 	}
