@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clients/secret_ref.h"
 #include "core/xalloc.h"
 #include "core/yaml.h"
 #include "core/yaml_mark.h"
@@ -81,28 +82,6 @@ void argocd_config_clear(struct argocd_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 }
 
-/* A token file's first line, without surrounding whitespace; NULL when unreadable. */
-static char *read_token_file(const char *path)
-{
-	FILE *fp = fopen(path, "r");
-	if (!fp)
-		return NULL;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n = getline(&line, &cap, fp);
-	fclose(fp);
-	if (n < 0) {
-		free(line);
-		return xstrdup("");
-	}
-	while (n > 0 && strchr(" \t\r\n", line[n - 1]))
-		line[--n] = '\0';
-	char *start = line + strspn(line, " \t");
-	char *tok = xstrdup(start);
-	free(line);
-	return tok;
-}
-
 /* ---- 1. platform.yaml ------------------------------------------------------------------ */
 
 static int platform_token(const struct yfile *y, const json_t *tok, struct argocd_config *out,
@@ -113,23 +92,10 @@ static int platform_token(const struct yfile *y, const json_t *tok, struct argoc
 		return yerr(y, at, 2, err, errlen,
 			    "an inline token is refused (a token must not sit in a shared file): "
 			    "use token: {env: NAME} or token: {file: PATH}");
-	const char *env = json_string_value(json_object_get(tok, "env"));
-	const char *file = json_string_value(json_object_get(tok, "file"));
-	if (!json_is_object(tok) || (!env && !file))
-		return yerr(y, at, 2, err, errlen, "token must be {env: NAME} or {file: PATH}");
-	if (env) {
-		const char *v = getenv(env);
-		if (!v || !*v)
-			return yerr(y, at, 2, err, errlen, "the variable %s is not set", env);
-		out->token = xstrdup(v);
-		return 0;
-	}
-	out->token = read_token_file(file);
+	char why[512];
+	out->token = secret_ref_resolve(tok, "token", why, sizeof why);
 	if (!out->token)
-		return yerr(y, at, 2, err, errlen, "cannot read the token file %s: %s", file,
-			    strerror(errno));
-	if (!*out->token)
-		return yerr(y, at, 2, err, errlen, "the token file %s is empty", file);
+		return yerr(y, at, 2, err, errlen, "%s", why);
 	return 0;
 }
 

@@ -2,6 +2,7 @@
  * A section that is present but broken is an error with its file:line:col, never
  * skipped, so a typo does not silently leave the console without alerts. */
 #include "clients/prometheus_config.h"
+#include "clients/secret_ref.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -93,27 +94,6 @@ struct prom_config prom_config_view(const struct prom_config_owned *owned)
 	return c;
 }
 
-/* A token file's first line without surrounding whitespace; NULL when unreadable. */
-static char *read_token_file(const char *path)
-{
-	FILE *fp = fopen(path, "r");
-	if (!fp)
-		return NULL;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n = getline(&line, &cap, fp);
-	fclose(fp);
-	if (n < 0) {
-		free(line);
-		return xstrdup("");
-	}
-	while (n > 0 && strchr(" \t\r\n", line[n - 1]))
-		line[--n] = '\0';
-	char *tok = xstrdup(line + strspn(line, " \t"));
-	free(line);
-	return tok;
-}
-
 static int section_token(const struct yfile *y, const json_t *tok, struct prom_config_owned *out,
 			 char *err, size_t errlen)
 {
@@ -123,23 +103,10 @@ static int section_token(const struct yfile *y, const json_t *tok, struct prom_c
 		return yerr(y, "token", err, errlen,
 			    "an inline token is refused (a token must not sit in a shared file): "
 			    "use token: {env: NAME} or token: {file: PATH}");
-	const char *env = json_string_value(json_object_get(tok, "env"));
-	const char *file = json_string_value(json_object_get(tok, "file"));
-	if (!json_is_object(tok) || (!env && !file))
-		return yerr(y, "token", err, errlen, "token must be {env: NAME} or {file: PATH}");
-	if (env) {
-		const char *v = getenv(env);
-		if (!v || !*v)
-			return yerr(y, "token", err, errlen, "the variable %s is not set", env);
-		out->token = xstrdup(v);
-		return 0;
-	}
-	out->token = read_token_file(file);
+	char why[512];
+	out->token = secret_ref_resolve(tok, "token", why, sizeof why);
 	if (!out->token)
-		return yerr(y, "token", err, errlen, "cannot read the token file %s: %s", file,
-			    strerror(errno));
-	if (!*out->token)
-		return yerr(y, "token", err, errlen, "the token file %s is empty", file);
+		return yerr(y, "token", err, errlen, "%s", why);
 	return 0;
 }
 

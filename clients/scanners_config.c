@@ -2,6 +2,7 @@
  * present but broken is an error with its file:line:col, never skipped, so a typo does
  * not silently leave the console without findings. */
 #include "clients/scanners_config.h"
+#include "clients/secret_ref.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -94,27 +95,6 @@ void scanners_config_clear(struct scanners_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 }
 
-/* A secret file's first line without surrounding whitespace; NULL when unreadable. */
-static char *read_secret_file(const char *path)
-{
-	FILE *fp = fopen(path, "r");
-	if (!fp)
-		return NULL;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n = getline(&line, &cap, fp);
-	fclose(fp);
-	if (n < 0) {
-		free(line);
-		return xstrdup("");
-	}
-	while (n > 0 && strchr(" \t\r\n", line[n - 1]))
-		line[--n] = '\0';
-	char *s = xstrdup(line + strspn(line, " \t"));
-	free(line);
-	return s;
-}
-
 /* scanner.key as {env: VAR} or {file: PATH} into *out; absent is fine when !required. */
 static int read_secret(const struct yfile *y, const json_t *sec, const char *scanner,
 		       const char *key, char **out, char *err, size_t errlen)
@@ -126,24 +106,10 @@ static int read_secret(const struct yfile *y, const json_t *sec, const char *sca
 		return yerr(y, scanner, key, err, errlen,
 			    "an inline %s is refused (a secret must not sit in a shared file): "
 			    "use %s: {env: NAME} or %s: {file: PATH}", key, key, key);
-	const char *env = json_string_value(json_object_get(v, "env"));
-	const char *file = json_string_value(json_object_get(v, "file"));
-	if (!json_is_object(v) || (!env && !file))
-		return yerr(y, scanner, key, err, errlen, "%s must be {env: NAME} or {file: PATH}",
-			    key);
-	if (env) {
-		const char *s = getenv(env);
-		if (!s || !*s)
-			return yerr(y, scanner, key, err, errlen, "the variable %s is not set", env);
-		*out = xstrdup(s);
-		return 0;
-	}
-	*out = read_secret_file(file);
+	char why[512];
+	*out = secret_ref_resolve(v, key, why, sizeof why);
 	if (!*out)
-		return yerr(y, scanner, key, err, errlen, "cannot read the %s file %s: %s", key,
-			    file, strerror(errno));
-	if (!**out)
-		return yerr(y, scanner, key, err, errlen, "the %s file %s is empty", key, file);
+		return yerr(y, scanner, key, err, errlen, "%s", why);
 	return 0;
 }
 
