@@ -3,7 +3,6 @@
  * config, then core mode. A source that is present but broken is an error, never skipped. */
 #include "clients/argocd.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,63 +10,18 @@
 
 #include "clients/secret_ref.h"
 #include "core/xalloc.h"
-#include "core/yaml.h"
-#include "core/yaml_mark.h"
-
-/* A YAML file read once, for values and for positions in messages. */
-struct yfile {
-	const char *path;
-	char *text;
-	size_t len;
-	json_t *doc;   /* the first document */
-};
-
-static void yfile_free(struct yfile *y)
-{
-	free(y->text);
-	json_decref(y->doc);
-	y->text = NULL;
-	y->doc = NULL;
-}
-
-/* 1: loaded; 0: absent; -1: present but unreadable or not YAML (err set). */
-static int yfile_load(struct yfile *y, const char *path, char *err, size_t errlen)
-{
-	memset(y, 0, sizeof(*y));
-	y->path = path;
-	y->text = yaml_mark_read_file(path, &y->len);
-	if (!y->text) {
-		if (errno == ENOENT)
-			return 0;
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	json_t *docs = yaml_parse_documents(path, y->text, y->len, err, errlen);
-	if (!docs) {
-		yfile_free(y);
-		return -1;
-	}
-	y->doc = json_incref(json_array_get(docs, 0));
-	json_decref(docs);
-	return 1;
-}
+#include "core/yaml_file.h"
 
 /* "PATH:LINE:COL: message" at the key path[0..depth), or "PATH: message". Returns -1. */
-static int yerr(const struct yfile *y, const char *const *path, size_t depth, char *err,
+static int yerr(const struct yaml_file *y, const char *const *path, size_t depth, char *err,
 		size_t errlen, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-static int yerr(const struct yfile *y, const char *const *path, size_t depth, char *err,
+static int yerr(const struct yaml_file *y, const char *const *path, size_t depth, char *err,
 		size_t errlen, const char *fmt, ...)
 {
-	char msg[512];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	yaml_file_verror(y, path, depth, err, errlen, fmt, ap);
 	va_end(ap);
-	int line, col;
-	if (yaml_mark_find(y->text, y->len, path, depth, &line, &col))
-		snprintf(err, errlen, "%s:%d:%d: %s", y->path, line, col, msg);
-	else
-		snprintf(err, errlen, "%s: %s", y->path, msg);
 	return -1;
 }
 
@@ -84,7 +38,7 @@ void argocd_config_clear(struct argocd_config *cfg)
 
 /* ---- 1. platform.yaml ------------------------------------------------------------------ */
 
-static int platform_token(const struct yfile *y, const json_t *tok, struct argocd_config *out,
+static int platform_token(const struct yaml_file *y, const json_t *tok, struct argocd_config *out,
 			  char *err, size_t errlen)
 {
 	static const char *const at[] = {"argocd", "token"};
@@ -99,7 +53,7 @@ static int platform_token(const struct yfile *y, const json_t *tok, struct argoc
 	return 0;
 }
 
-static int platform_core(const struct yfile *y, const json_t *core, struct argocd_config *out,
+static int platform_core(const struct yaml_file *y, const json_t *core, struct argocd_config *out,
 			 char *err, size_t errlen)
 {
 	static const char *const at[] = {"argocd", "core"};
@@ -113,7 +67,7 @@ static int platform_core(const struct yfile *y, const json_t *core, struct argoc
 	return 0;
 }
 
-static int from_platform(const struct yfile *y, const json_t *sec, struct argocd_config *out,
+static int from_platform(const struct yaml_file *y, const json_t *sec, struct argocd_config *out,
 			 char *err, size_t errlen)
 {
 	static const char *const at[] = {"argocd"};
@@ -141,15 +95,15 @@ static int try_platform(const char *path, struct argocd_config *out, char *err, 
 {
 	if (!path)
 		return 0;
-	struct yfile y;
-	int rc = yfile_load(&y, path, err, errlen);
+	struct yaml_file y;
+	int rc = yaml_file_load(&y, path, err, errlen);
 	if (rc <= 0)
 		return rc;
 	const json_t *sec = json_object_get(y.doc, "argocd");
 	rc = 0;
 	if (sec)
 		rc = from_platform(&y, sec, out, err, errlen) == 0 ? 1 : -1;
-	yfile_free(&y);
+	yaml_file_free(&y);
 	return rc;
 }
 
@@ -209,7 +163,7 @@ static const json_t *find_named(const json_t *arr, const char *key, const char *
 	return NULL;
 }
 
-static int from_cli(const struct yfile *y, struct argocd_config *out, char *err, size_t errlen)
+static int from_cli(const struct yaml_file *y, struct argocd_config *out, char *err, size_t errlen)
 {
 	static const char *const at_cc[] = {"current-context"};
 	static const char *const at_ctx[] = {"contexts"};
@@ -247,14 +201,14 @@ static int try_cli(struct argocd_config *out, char *err, size_t errlen)
 		path = xasprintf("%s/.config/argocd/config", home);
 	else
 		return 0;
-	struct yfile y;
-	int rc = yfile_load(&y, path, err, errlen);
+	struct yaml_file y;
+	int rc = yaml_file_load(&y, path, err, errlen);
 	if (rc == 1) {
 		rc = from_cli(&y, out, err, errlen) == 0 ? 1 : -1;
 		if (rc == 1)
 			out->source = (!dir || !*dir) ? xstrdup("~/.config/argocd/config")
 						      : xstrdup(path);
-		yfile_free(&y);
+		yaml_file_free(&y);
 	}
 	free(path);
 	return rc;

@@ -4,73 +4,27 @@
 #include "clients/prometheus_config.h"
 #include "clients/secret_ref.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/xalloc.h"
-#include "core/yaml.h"
-#include "core/yaml_mark.h"
+#include "core/yaml_file.h"
 
 #define PROM_URL_ENV "OPSDECK_PROMETHEUS_URL"
 
-/* A YAML file read once, for values and for positions in messages. */
-struct yfile {
-	const char *path;
-	char *text;
-	size_t len;
-	json_t *doc;
-};
-
-static void yfile_free(struct yfile *y)
-{
-	free(y->text);
-	json_decref(y->doc);
-	y->text = NULL;
-	y->doc = NULL;
-}
-
-/* 1: loaded; 0: absent; -1: unreadable or not YAML (err set). */
-static int yfile_load(struct yfile *y, const char *path, char *err, size_t errlen)
-{
-	memset(y, 0, sizeof(*y));
-	y->path = path;
-	y->text = yaml_mark_read_file(path, &y->len);
-	if (!y->text) {
-		if (errno == ENOENT)
-			return 0;
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	json_t *docs = yaml_parse_documents(path, y->text, y->len, err, errlen);
-	if (!docs) {
-		yfile_free(y);
-		return -1;
-	}
-	y->doc = json_incref(json_array_get(docs, 0));
-	json_decref(docs);
-	return 1;
-}
-
 /* "PATH:LINE:COL: message" at prometheus.<key> (key NULL: the section). Returns -1. */
-static int yerr(const struct yfile *y, const char *key, char *err, size_t errlen,
+static int yerr(const struct yaml_file *y, const char *key, char *err, size_t errlen,
 		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-static int yerr(const struct yfile *y, const char *key, char *err, size_t errlen,
+static int yerr(const struct yaml_file *y, const char *key, char *err, size_t errlen,
 		const char *fmt, ...)
 {
-	char msg[512];
+	const char *path[] = {"prometheus", key};
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	yaml_file_verror(y, path, key ? 2 : 1, err, errlen, fmt, ap);
 	va_end(ap);
-	const char *path[] = {"prometheus", key};
-	int line, col;
-	if (yaml_mark_find(y->text, y->len, path, key ? 2 : 1, &line, &col))
-		snprintf(err, errlen, "%s:%d:%d: %s", y->path, line, col, msg);
-	else
-		snprintf(err, errlen, "%s: %s", y->path, msg);
 	return -1;
 }
 
@@ -94,7 +48,7 @@ struct prom_config prom_config_view(const struct prom_config_owned *owned)
 	return c;
 }
 
-static int section_token(const struct yfile *y, const json_t *tok, struct prom_config_owned *out,
+static int section_token(const struct yaml_file *y, const json_t *tok, struct prom_config_owned *out,
 			 char *err, size_t errlen)
 {
 	if (!tok || json_is_null(tok))
@@ -110,7 +64,7 @@ static int section_token(const struct yfile *y, const json_t *tok, struct prom_c
 	return 0;
 }
 
-static int read_section(const struct yfile *y, const json_t *sec, const char *env_url,
+static int read_section(const struct yaml_file *y, const json_t *sec, const char *env_url,
 			struct prom_config_owned *out, char *err, size_t errlen)
 {
 	if (!json_is_object(sec))
@@ -140,15 +94,15 @@ static int try_platform(const char *path, const char *env_url, struct prom_confi
 {
 	if (!path)
 		return 0;
-	struct yfile y;
-	int rc = yfile_load(&y, path, err, errlen);
+	struct yaml_file y;
+	int rc = yaml_file_load(&y, path, err, errlen);
 	if (rc <= 0)
 		return rc;
 	const json_t *sec = json_object_get(y.doc, "prometheus");
 	rc = 0;
 	if (sec && !json_is_null(sec))
 		rc = read_section(&y, sec, env_url, out, err, errlen) == 0 ? 1 : -1;
-	yfile_free(&y);
+	yaml_file_free(&y);
 	return rc;
 }
 

@@ -4,72 +4,25 @@
 #include "clients/scanners_config.h"
 #include "clients/secret_ref.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/xalloc.h"
-#include "core/yaml.h"
-#include "core/yaml_mark.h"
-
-/* A YAML file read once, for values and for positions in messages. */
-struct yfile {
-	const char *path;
-	char *text;
-	size_t len;
-	json_t *doc;
-};
-
-static void yfile_free(struct yfile *y)
-{
-	free(y->text);
-	json_decref(y->doc);
-	y->text = NULL;
-	y->doc = NULL;
-}
-
-/* 1: loaded; 0: absent; -1: unreadable or not YAML (err set). */
-static int yfile_load(struct yfile *y, const char *path, char *err, size_t errlen)
-{
-	memset(y, 0, sizeof(*y));
-	y->path = path;
-	y->text = yaml_mark_read_file(path, &y->len);
-	if (!y->text) {
-		if (errno == ENOENT)
-			return 0;
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	json_t *docs = yaml_parse_documents(path, y->text, y->len, err, errlen);
-	if (!docs) {
-		yfile_free(y);
-		return -1;
-	}
-	y->doc = json_incref(json_array_get(docs, 0));
-	json_decref(docs);
-	return 1;
-}
+#include "core/yaml_file.h"
 
 /* "PATH:LINE:COL: message" at scanners.<scanner>.<key> (NULLs end the path). -1. */
-static int yerr(const struct yfile *y, const char *scanner, const char *key, char *err,
+static int yerr(const struct yaml_file *y, const char *scanner, const char *key, char *err,
 		size_t errlen, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-static int yerr(const struct yfile *y, const char *scanner, const char *key, char *err,
+static int yerr(const struct yaml_file *y, const char *scanner, const char *key, char *err,
 		size_t errlen, const char *fmt, ...)
 {
-	char msg[512];
+	const char *path[] = {"scanners", scanner, key};
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	yaml_file_verror(y, path, !scanner ? 1 : !key ? 2 : 3, err, errlen, fmt, ap);
 	va_end(ap);
-	const char *path[] = {"scanners", scanner, key};
-	size_t depth = !scanner ? 1 : !key ? 2 : 3;
-	int line, col;
-	if (yaml_mark_find(y->text, y->len, path, depth, &line, &col))
-		snprintf(err, errlen, "%s:%d:%d: %s", y->path, line, col, msg);
-	else
-		snprintf(err, errlen, "%s: %s", y->path, msg);
 	return -1;
 }
 
@@ -96,7 +49,7 @@ void scanners_config_clear(struct scanners_config *cfg)
 }
 
 /* scanner.key as {env: VAR} or {file: PATH} into *out; absent is fine when !required. */
-static int read_secret(const struct yfile *y, const json_t *sec, const char *scanner,
+static int read_secret(const struct yaml_file *y, const json_t *sec, const char *scanner,
 		       const char *key, char **out, char *err, size_t errlen)
 {
 	const json_t *v = json_object_get(sec, key);
@@ -114,7 +67,7 @@ static int read_secret(const struct yfile *y, const json_t *sec, const char *sca
 }
 
 /* An optional string member (NULL stays NULL). */
-static int read_string(const struct yfile *y, const json_t *sec, const char *scanner,
+static int read_string(const struct yaml_file *y, const json_t *sec, const char *scanner,
 		       const char *key, char **out, char *err, size_t errlen)
 {
 	const json_t *v = json_object_get(sec, key);
@@ -127,7 +80,7 @@ static int read_string(const struct yfile *y, const json_t *sec, const char *sca
 }
 
 /* url (required, http(s), trailing slashes dropped), ca_file, insecure. */
-static int read_common(const struct yfile *y, const json_t *sec, const char *scanner,
+static int read_common(const struct yaml_file *y, const json_t *sec, const char *scanner,
 		       char **url, char **ca_file, bool *insecure, char *err, size_t errlen)
 {
 	if (!json_is_object(sec))
@@ -149,7 +102,7 @@ static int read_common(const struct yfile *y, const json_t *sec, const char *sca
 	return 0;
 }
 
-static int read_sonarqube(const struct yfile *y, const json_t *sec, struct scanners_config *c,
+static int read_sonarqube(const struct yaml_file *y, const json_t *sec, struct scanners_config *c,
 			  char *err, size_t errlen)
 {
 	if (read_common(y, sec, "sonarqube", &c->sonarqube.url, &c->sonarqube.ca_file,
@@ -183,7 +136,7 @@ static int read_sonarqube(const struct yfile *y, const json_t *sec, struct scann
 	return 0;
 }
 
-static int read_harbor(const struct yfile *y, const json_t *sec, struct scanners_config *c,
+static int read_harbor(const struct yaml_file *y, const json_t *sec, struct scanners_config *c,
 		       char *err, size_t errlen)
 {
 	if (read_common(y, sec, "harbor", &c->harbor.url, &c->harbor.ca_file,
@@ -199,7 +152,7 @@ static int read_harbor(const struct yfile *y, const json_t *sec, struct scanners
 	return 0;
 }
 
-static int read_section(const struct yfile *y, const json_t *sec, struct scanners_config *c,
+static int read_section(const struct yaml_file *y, const json_t *sec, struct scanners_config *c,
 			char *err, size_t errlen)
 {
 	if (!json_is_object(sec))
@@ -232,8 +185,8 @@ int scanners_config_resolve(const char *platform_path, struct scanners_config *o
 	memset(out, 0, sizeof(*out));
 	if (!platform_path)
 		return 1;
-	struct yfile y;
-	int rc = yfile_load(&y, platform_path, err, errlen);
+	struct yaml_file y;
+	int rc = yaml_file_load(&y, platform_path, err, errlen);
 	if (rc <= 0)
 		return rc < 0 ? -1 : 1;
 	const json_t *sec = json_object_get(y.doc, "scanners");
@@ -246,7 +199,7 @@ int scanners_config_resolve(const char *platform_path, struct scanners_config *o
 			rc = 0;
 		}
 	}
-	yfile_free(&y);
+	yaml_file_free(&y);
 	return rc;
 }
 
