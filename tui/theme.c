@@ -3,6 +3,7 @@
 #include "tui/theme.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -512,4 +513,31 @@ void theme_apply(const struct theme *theme, bool default_colors)
 attr_t theme_attr(enum theme_element el)
 {
 	return (int)el >= 0 && el < THEME_ELEMENT_COUNT ? applied_attrs[el] : A_NORMAL;
+}
+
+int theme_check_user_dir(const char *user_dir, char *err, size_t errlen)
+{
+	/* the directory is where theme_user_path looks: take it from a name's path */
+	char *probe = theme_user_path("x", user_dir);
+	if (!probe)
+		return 0;
+	probe[strlen(probe) - strlen("/x.yaml")] = '\0';
+	DIR *d = opendir(probe);
+	int rc = 0;
+	for (struct dirent *e; d && rc == 0 && (e = readdir(d));) {
+		size_t n = strlen(e->d_name);
+		if (n <= 5 || strcmp(e->d_name + n - 5, ".yaml") != 0)
+			continue;
+		char *name = xstrndup(e->d_name, n - 5);
+		if (theme_name_valid(name)) {
+			struct theme *t = theme_load(name, probe, err, errlen);
+			rc = t ? 0 : -1;
+			theme_free(t);
+		}
+		free(name);
+	}
+	if (d)
+		closedir(d);
+	free(probe);
+	return rc;
 }

@@ -144,6 +144,11 @@ struct theme *theme_load(const char *name, const char *user_dir, char *err, size
 
 void theme_free(struct theme *theme);
 
+/* Loads every NAME.yaml in user_dir (NULL: the default, as theme_load) so that a bad
+ * theme is refused when the console starts, not when a context first picks it. Returns
+ * 0 (an absent directory included), or -1 with err naming the file and position. */
+int theme_check_user_dir(const char *user_dir, char *err, size_t errlen);
+
 /* Maps a 0-255 colour onto a terminal with colors colours (8, 16, 256...): the 16 basic
  * colours fold onto the 8 (bright-x -> x), the 6x6x6 cube onto the nearest basic hue,
  * greys onto black or white. -1 stays -1. */

@@ -593,10 +593,12 @@ int console_run(const struct global_opts *g)
 		console_free(c);
 		return 2;
 	}
+	/* a bad keymap or theme is refused like a bad config.yaml: before the terminal is
+	 * touched, with its position, exit 2 (docs/config.md) */
 	char keymap_err[512] = "";
 	c->keymap = keymap_load(NULL, keymap_err, sizeof keymap_err);
-	if (!c->keymap) {
-		fprintf(stderr, "opsdeck: %s\n", keymap_err);
+	if (!c->keymap || keymap_err[0] || theme_check_user_dir(NULL, err, sizeof err) < 0) {
+		fprintf(stderr, "opsdeck: %s\n", keymap_err[0] ? keymap_err : err);
 		console_free(c);
 		return 2;
 	}
@@ -627,8 +629,6 @@ int console_run(const struct global_opts *g)
 	console_timeline_start(c);
 	if (c->kcfg->warning)
 		console_flash(c, CHROME_FLASH_WARN, "%s", c->kcfg->warning);
-	if (keymap_err[0])
-		console_flash(c, CHROME_FLASH_ERROR, "%s", keymap_err);
 	loop_run(c->loop);
 	console_free(c);
 	return 0;
