@@ -2,15 +2,17 @@
 # The console through the sandbox's faults, without a restart: a 503 period (rows kept and
 # marked stale, the retry counting down, then connected with changes showing again), a
 # watch ended by 410 and dropped mid-stream, lists slowed to 5 s while keys still answer,
-# malformed and truncated JSON, the server away for 10 s; its memory stays bounded.
+# malformed and truncated JSON, the server away for 10 s, Argo CD's stream refused (the
+# apps marked stale); its memory stays bounded.
 . "$(dirname "$0")/../lib/sandbox.sh"
 . "$(dirname "$0")/lib.sh"
 
-# wide enough that the header keeps the retry's reason, a parse error's URL included (how
-# the header fits 80 columns is tests/unit/test_chrome's)
+# wide enough that the header keeps the retry's whole reason (how the header fits 80
+# columns is tests/unit/test_chrome's)
 E2E_COLS=240
 E2E_ROWS=24
 e2e_init
+E2E_ENV="OPSDECK_PLATFORM=$SANDBOX_STATE/platform.yaml"
 e2e_start
 e2e_ok "the console starts on the pods" e2e_ready
 e2e_expect "connected" "connected"
@@ -127,6 +129,27 @@ e2e_ok "down:10: the header still counts" stale_header 1
 e2e_ok "down:10: reconnected after the outage" connected_fresh 35
 echo "# measure: down:10 to connected: $(($(now_ms) - t0)) ms"
 e2e_ok "down:10: changes show again" change_shows
+rss_sample
+
+# -- Argo CD's application stream refused for a while: the apps stay, marked stale
+e2e_command apps
+e2e_ok ":apps lists the applications" e2e_wait_for "catalog-dev"
+e2e_ok ":apps: connected" connected_fresh 20
+sandbox_faults "$(printf 'down:1\n503@/argocd/*')"
+e2e_ok "Argo CD 503: the apps are marked stale, retrying" stale_header 20
+e2e_ok "Argo CD 503: the apps are still shown" e2e_rows_have "catalog-dev"
+# the console's next try comes after its backoff: wait for it
+argocd_refused() {
+	for _ in $(seq 1 60); do
+		grep -q 'argocd/api/v1/.* 503 fault=503$' "$T/requests.log" && return 0
+		sleep 0.25
+	done
+	return 1
+}
+check "Argo CD 503: the sandbox refused the console's next try with 503" argocd_refused
+e2e_ok "Argo CD 503: still stale, retrying" stale_header 5
+sandbox_faults ''
+e2e_ok "Argo CD back: connected, the mark gone" connected_fresh 35
 rss_sample
 
 grow=$((RSS_MAX - RSS0))
