@@ -20,7 +20,7 @@ e2e_cleanup() {
 	tmux -L "$E2E_SOCK" -f /dev/null kill-server >/dev/null 2>&1
 	sandbox_stop >/dev/null 2>&1
 	[ -n "$E2E_HOME" ] && rm -rf "$E2E_HOME"
-	[ -n "${SANDBOX_STATE:-}" ] && [ -z "${E2E_KEEP:-}" ] && rm -rf "$SANDBOX_STATE"
+	SANDBOX_KEEP=${SANDBOX_KEEP:-${E2E_KEEP:-}} sandbox_clean
 }
 
 # e2e_init: the sandbox plus a private home with empty XDG directories; one per suite.

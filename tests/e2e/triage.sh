@@ -25,8 +25,8 @@ PROM=http://127.0.0.1:$PORT
 # e2e_init, with the sandbox told where Prometheus is
 sandbox_start --prometheus "$PROM"
 S=$SANDBOX_STATE
-E2E_KEEP=1 # the trap below removes the state once Prometheus is stopped
-trap '"$ROOT/scripts/prometheus.sh" stop "$S" >/dev/null 2>&1; e2e_cleanup; rm -rf "$S"' EXIT
+# Prometheus writes into the state directory: stopped before e2e_cleanup removes it
+trap '"$ROOT/scripts/prometheus.sh" stop "$S" >/dev/null 2>&1; e2e_cleanup' EXIT
 trap 'exit 130' INT TERM
 E2E_HOME=$(mktemp -d "${TMPDIR:-/tmp}/opsdeck-e2e-home.XXXXXX")
 mkdir -p "$E2E_HOME/config/opsdeck" "$E2E_HOME/state" "$E2E_HOME/cache"

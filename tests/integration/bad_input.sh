@@ -160,7 +160,7 @@ done <"$CASES"
 # against a CA that did not sign it, or the system's CAs, is refused with the reason
 sandbox_start
 # sandbox_start replaced the EXIT trap: stop the sandbox and remove $T both
-trap 'sandbox_stop >/dev/null 2>&1; rm -rf "$SANDBOX_STATE"; chmod -R u+rwx "$T" 2>/dev/null; rm -rf "$T"' EXIT
+trap 'sandbox_stop >/dev/null 2>&1; sandbox_clean; chmod -R u+rwx "$T" 2>/dev/null; rm -rf "$T"' EXIT
 tls_case() {
 	what=$1 kc=$2 want=$3 regex=$4
 	chmod 600 "$kc"

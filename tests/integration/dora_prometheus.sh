@@ -20,7 +20,7 @@ PROM=http://127.0.0.1:$PORT
 sandbox_start --prometheus "$PROM"
 S=$SANDBOX_STATE
 OPSDECK="$BUILD/opsdeck"
-trap '"$ROOT/scripts/prometheus.sh" stop "$S" >/dev/null 2>&1; sandbox_stop >/dev/null 2>&1' EXIT
+trap '"$ROOT/scripts/prometheus.sh" stop "$S" >/dev/null 2>&1; sandbox_stop >/dev/null 2>&1; sandbox_clean' EXIT
 export XDG_STATE_HOME="$S/state" XDG_CONFIG_HOME="$S/config" XDG_CACHE_HOME="$S/cache"
 export OPSDECK_PLATFORM="$S/platform.yaml"
 export GIT_AUTHOR_NAME="On Call" GIT_AUTHOR_EMAIL=oncall@example.com
@@ -38,7 +38,7 @@ if command -v tmux >/dev/null 2>&1; then
 	E2E_HOME=$S
 	E2E_ENV="OPSDECK_PLATFORM=$S/platform.yaml"
 	[ -n "${LSAN_OPTIONS:-}" ] && E2E_ENV="$E2E_ENV LSAN_OPTIONS=$LSAN_OPTIONS"
-	trap 'tm kill-server >/dev/null 2>&1; "$ROOT/scripts/prometheus.sh" stop "$S" >/dev/null 2>&1; sandbox_stop >/dev/null 2>&1' EXIT
+	trap 'tm kill-server >/dev/null 2>&1; "$ROOT/scripts/prometheus.sh" stop "$S" >/dev/null 2>&1; sandbox_stop >/dev/null 2>&1; sandbox_clean' EXIT
 fi
 no_sanitizer() {
 	! grep -qE 'AddressSanitizer|LeakSanitizer|runtime error' "$S/stderr"

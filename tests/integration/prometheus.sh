@@ -16,7 +16,7 @@ PROM=http://127.0.0.1:$PORT
 sandbox_start --prometheus "$PROM"
 S=$SANDBOX_STATE
 OPSDECK="$BUILD/opsdeck"
-trap '"$ROOT/scripts/prometheus.sh" stop "$S" >/dev/null 2>&1; sandbox_stop >/dev/null 2>&1' EXIT
+trap '"$ROOT/scripts/prometheus.sh" stop "$S" >/dev/null 2>&1; sandbox_stop >/dev/null 2>&1; sandbox_clean' EXIT
 export XDG_STATE_HOME="$S/state" XDG_CONFIG_HOME="$S/config" XDG_CACHE_HOME="$S/cache"
 export OPSDECK_PLATFORM="$S/platform.yaml"
 export GIT_AUTHOR_NAME="On Call" GIT_AUTHOR_EMAIL=oncall@example.com

@@ -50,11 +50,12 @@ eventually() {
 # SANDBOX_ARGS="--faults 503%10 --faults-seed 7" to run a suite against a flaky server.
 sandbox_start() {
 	SANDBOX_STATE=$(mktemp -d "${TMPDIR:-/tmp}/opsdeck-test.XXXXXX")
+	SANDBOX_DIRS="${SANDBOX_DIRS:-} $SANDBOX_STATE"
 	# shellcheck disable=SC2086 # SANDBOX_ARGS is a list of flags
 	"$BUILD/opsdeck-sandbox" --state-dir "$SANDBOX_STATE" ${SANDBOX_ARGS:-} "$@" \
 		>"$SANDBOX_STATE/sandbox.out" 2>&1 &
 	SANDBOX_PID=$!
-	trap 'sandbox_stop >/dev/null 2>&1' EXIT
+	trap 'sandbox_stop >/dev/null 2>&1; sandbox_clean' EXIT
 	i=0
 	while [ ! -s "$SANDBOX_STATE/ready" ]; do
 		if ! kill -0 "$SANDBOX_PID" 2>/dev/null || [ $i -ge 300 ]; then
@@ -83,6 +84,19 @@ assert entry in text, 'no environment %s in %s' % (env, path)
 text = text.replace(entry, entry + '    gates: {no_critical: false}\n', 1)
 open(path, 'w').write(text)
 EOF_PY
+}
+
+# sandbox_clean: removes the state directories this suite's sandboxes used, unless a
+# check failed or SANDBOX_KEEP is set (then it says where they are, for the post-mortem).
+sandbox_clean() {
+	[ -n "${SANDBOX_DIRS:-}" ] || return 0
+	if [ "$TAP_FAILED" -eq 0 ] && [ -z "${SANDBOX_KEEP:-}" ]; then
+		# shellcheck disable=SC2086 # a list of mktemp paths, no blanks in them
+		rm -rf $SANDBOX_DIRS
+	else
+		echo "# sandbox state kept in$SANDBOX_DIRS"
+	fi
+	SANDBOX_DIRS=
 }
 
 # sandbox_stop: SIGTERM, and the sandbox must exit 0 within 5 s.
