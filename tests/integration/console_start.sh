@@ -32,6 +32,8 @@ expect_refusal "a broken kubeconfig is named with its line" \
 	"$T/broken:4:1:" env KUBECONFIG="$T/broken" "$OPSDECK"
 
 sandbox_start
+# sandbox_start set its own EXIT trap: remove this suite's directory too
+trap 'sandbox_stop >/dev/null 2>&1; sandbox_clean; rm -rf "$T"' EXIT
 expect_refusal "an unknown --context is refused" \
 	'context "nosuch" does not exist' "$OPSDECK" --context nosuch
 
