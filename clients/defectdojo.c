@@ -140,8 +140,7 @@ bool dojo_parse_findings(struct findings *set, const json_t *body, const char *b
 struct dojo_client {
 	struct http *http;
 	char *url, *auth_header;
-	char *ca_file, *ca_data, *cert_file, *cert_data, *key_file, *key_data, *server_name;
-	bool insecure;
+	struct http_tls tls;       /* owned copies (http_tls_copy) */
 	long timeout_ms;
 	size_t page_size;
 	struct dojo_call *calls;
@@ -157,11 +156,6 @@ struct dojo_call {
 	struct dojo_call *prev, *next;
 };
 
-static char *dup_or_null(const char *s)
-{
-	return s ? xstrdup(s) : NULL;
-}
-
 struct dojo_client *dojo_client_new(struct http *http, const struct dojo_config *cfg)
 {
 	struct dojo_client *dc = xcalloc(1, sizeof(*dc));
@@ -172,14 +166,7 @@ struct dojo_client *dojo_client_new(struct http *http, const struct dojo_config 
 		dc->url[--n] = '\0';
 	if (cfg->token)
 		dc->auth_header = xasprintf("Authorization: Token %s", cfg->token);
-	dc->ca_file = dup_or_null(cfg->tls.ca_file);
-	dc->ca_data = dup_or_null(cfg->tls.ca_data);
-	dc->cert_file = dup_or_null(cfg->tls.cert_file);
-	dc->cert_data = dup_or_null(cfg->tls.cert_data);
-	dc->key_file = dup_or_null(cfg->tls.key_file);
-	dc->key_data = dup_or_null(cfg->tls.key_data);
-	dc->server_name = dup_or_null(cfg->tls.server_name);
-	dc->insecure = cfg->tls.insecure;
+	http_tls_copy(&dc->tls, &cfg->tls);
 	dc->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : DOJO_DEFAULT_TIMEOUT_MS;
 	dc->page_size = cfg->page_size > 0 ? cfg->page_size : DOJO_DEFAULT_PAGE;
 	return dc;
@@ -193,13 +180,7 @@ void dojo_client_free(struct dojo_client *dc)
 		dojo_call_cancel(dc->calls);
 	free(dc->url);
 	free(dc->auth_header);
-	free(dc->ca_file);
-	free(dc->ca_data);
-	free(dc->cert_file);
-	free(dc->cert_data);
-	free(dc->key_file);
-	free(dc->key_data);
-	free(dc->server_name);
+	http_tls_clear(&dc->tls);
 	free(dc);
 }
 
@@ -326,8 +307,7 @@ static bool call_send(struct dojo_call *call, const char *url)
 	memset(&o, 0, sizeof(o));
 	o.url = url;
 	o.headers = headers;
-	o.tls = (struct http_tls){dc->ca_file, dc->ca_data, dc->cert_file, dc->cert_data,
-				  dc->key_file, dc->key_data, dc->insecure, dc->server_name};
+	o.tls = dc->tls;
 	o.timeout_ms = dc->timeout_ms;
 	o.on_done = on_http_done;
 	o.ud = call;

@@ -172,8 +172,7 @@ bool harbor_parse_vulnerabilities(struct finding_workload *w, const json_t *body
 struct harbor_client {
 	struct http *http;
 	char *url, *username, *password, *registry;
-	char *ca_file, *ca_data, *cert_file, *cert_data, *key_file, *key_data, *server_name;
-	bool insecure;
+	struct http_tls tls;       /* owned copies (http_tls_copy) */
 	long timeout_ms;
 	struct harbor_call *calls;
 };
@@ -207,14 +206,7 @@ struct harbor_client *harbor_client_new(struct http *http, const struct harbor_c
 	hc->username = dup_or_null(cfg->username);
 	hc->password = dup_or_null(cfg->password);
 	hc->registry = dup_or_null(cfg->registry);
-	hc->ca_file = dup_or_null(cfg->tls.ca_file);
-	hc->ca_data = dup_or_null(cfg->tls.ca_data);
-	hc->cert_file = dup_or_null(cfg->tls.cert_file);
-	hc->cert_data = dup_or_null(cfg->tls.cert_data);
-	hc->key_file = dup_or_null(cfg->tls.key_file);
-	hc->key_data = dup_or_null(cfg->tls.key_data);
-	hc->server_name = dup_or_null(cfg->tls.server_name);
-	hc->insecure = cfg->tls.insecure;
+	http_tls_copy(&hc->tls, &cfg->tls);
 	hc->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : HARBOR_DEFAULT_TIMEOUT_MS;
 	return hc;
 }
@@ -229,13 +221,7 @@ void harbor_client_free(struct harbor_client *hc)
 	free(hc->username);
 	free(hc->password);
 	free(hc->registry);
-	free(hc->ca_file);
-	free(hc->ca_data);
-	free(hc->cert_file);
-	free(hc->cert_data);
-	free(hc->key_file);
-	free(hc->key_data);
-	free(hc->server_name);
+	http_tls_clear(&hc->tls);
 	free(hc);
 }
 
@@ -362,8 +348,7 @@ static bool call_send(struct harbor_call *call, const char *suffix)
 	o.headers = headers;
 	o.username = hc->username;
 	o.password = hc->password ? hc->password : "";
-	o.tls = (struct http_tls){hc->ca_file, hc->ca_data, hc->cert_file, hc->cert_data,
-				  hc->key_file, hc->key_data, hc->insecure, hc->server_name};
+	o.tls = hc->tls;
 	o.timeout_ms = hc->timeout_ms;
 	o.on_done = on_http_done;
 	o.ud = call;

@@ -154,6 +154,29 @@ static int http_timer_cb(CURLM *multi, long timeout_ms, void *userp)
 	return 0;
 }
 
+static const char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+void http_tls_copy(struct http_tls *dst, const struct http_tls *src)
+{
+	*dst = (struct http_tls){dup_or_null(src->ca_file), dup_or_null(src->ca_data),
+				 dup_or_null(src->cert_file), dup_or_null(src->cert_data),
+				 dup_or_null(src->key_file), dup_or_null(src->key_data),
+				 src->insecure, dup_or_null(src->server_name)};
+}
+
+void http_tls_clear(struct http_tls *t)
+{
+	/* the strings are the copies http_tls_copy made: const only to borrowers */
+	const char *owned[] = {t->ca_file, t->ca_data, t->cert_file, t->cert_data,
+			       t->key_file, t->key_data, t->server_name};
+	for (size_t i = 0; i < sizeof owned / sizeof owned[0]; i++)
+		free((char *)owned[i]);
+	*t = (struct http_tls){0};
+}
+
 struct http *http_new(struct loop *loop)
 {
 	static bool curl_ready;

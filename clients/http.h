@@ -26,6 +26,11 @@ struct http_tls {
 	const char *server_name;
 };
 
+/* An owned copy of src for a client that outlives its configuration: every string of
+ * dst is a new copy (NULL stays NULL), freed by http_tls_clear. */
+void http_tls_copy(struct http_tls *dst, const struct http_tls *src);
+void http_tls_clear(struct http_tls *t);
+
 /* What a finished request gives its done callback; valid during the callback only. */
 struct http_response {
 	long status;               /* HTTP status; 0 when no response arrived */

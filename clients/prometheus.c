@@ -19,8 +19,7 @@ struct prom_client {
 	struct http *http;
 	char *url;
 	char *token;
-	char *ca_file, *ca_data, *cert_file, *cert_data, *key_file, *key_data, *server_name;
-	bool insecure;
+	struct http_tls tls;       /* owned copies (http_tls_copy) */
 	long timeout_ms;
 	struct prom_call *calls;  /* in flight, for prom_client_free */
 };
@@ -53,14 +52,7 @@ struct prom_client *prom_client_new(struct http *http, const struct prom_config 
 	while (n > 0 && pc->url[n - 1] == '/')
 		pc->url[--n] = '\0';
 	pc->token = dup_or_null(cfg->bearer_token);
-	pc->ca_file = dup_or_null(cfg->tls.ca_file);
-	pc->ca_data = dup_or_null(cfg->tls.ca_data);
-	pc->cert_file = dup_or_null(cfg->tls.cert_file);
-	pc->cert_data = dup_or_null(cfg->tls.cert_data);
-	pc->key_file = dup_or_null(cfg->tls.key_file);
-	pc->key_data = dup_or_null(cfg->tls.key_data);
-	pc->server_name = dup_or_null(cfg->tls.server_name);
-	pc->insecure = cfg->tls.insecure;
+	http_tls_copy(&pc->tls, &cfg->tls);
 	pc->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : PROM_DEFAULT_TIMEOUT_MS;
 	return pc;
 }
@@ -73,13 +65,7 @@ void prom_client_free(struct prom_client *pc)
 		prom_call_cancel(pc->calls);
 	free(pc->url);
 	free(pc->token);
-	free(pc->ca_file);
-	free(pc->ca_data);
-	free(pc->cert_file);
-	free(pc->cert_data);
-	free(pc->key_file);
-	free(pc->key_data);
-	free(pc->server_name);
+	http_tls_clear(&pc->tls);
 	free(pc);
 }
 
@@ -215,8 +201,7 @@ static struct prom_call *call_send(struct prom_call *call, const char *path_quer
 	o.url = url;
 	o.headers = headers;
 	o.bearer_token = pc->token;
-	o.tls = (struct http_tls){pc->ca_file, pc->ca_data, pc->cert_file, pc->cert_data,
-				  pc->key_file, pc->key_data, pc->insecure, pc->server_name};
+	o.tls = pc->tls;
 	o.timeout_ms = pc->timeout_ms;
 	o.on_done = on_http_done;
 	o.ud = call;

@@ -232,8 +232,7 @@ struct sonar_client {
 	struct http *http;
 	char *url, *token;
 	bool basic_auth;
-	char *ca_file, *ca_data, *cert_file, *cert_data, *key_file, *key_data, *server_name;
-	bool insecure;
+	struct http_tls tls;       /* owned copies (http_tls_copy) */
 	long timeout_ms;
 	struct sonar_call *calls;  /* in flight, for sonar_client_free */
 };
@@ -266,14 +265,7 @@ struct sonar_client *sonar_client_new(struct http *http, const struct sonar_conf
 		sc->url[--n] = '\0';
 	sc->token = dup_or_null(cfg->token);
 	sc->basic_auth = cfg->basic_auth;
-	sc->ca_file = dup_or_null(cfg->tls.ca_file);
-	sc->ca_data = dup_or_null(cfg->tls.ca_data);
-	sc->cert_file = dup_or_null(cfg->tls.cert_file);
-	sc->cert_data = dup_or_null(cfg->tls.cert_data);
-	sc->key_file = dup_or_null(cfg->tls.key_file);
-	sc->key_data = dup_or_null(cfg->tls.key_data);
-	sc->server_name = dup_or_null(cfg->tls.server_name);
-	sc->insecure = cfg->tls.insecure;
+	http_tls_copy(&sc->tls, &cfg->tls);
 	sc->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : SONAR_DEFAULT_TIMEOUT_MS;
 	return sc;
 }
@@ -286,13 +278,7 @@ void sonar_client_free(struct sonar_client *sc)
 		sonar_call_cancel(sc->calls);
 	free(sc->url);
 	free(sc->token);
-	free(sc->ca_file);
-	free(sc->ca_data);
-	free(sc->cert_file);
-	free(sc->cert_data);
-	free(sc->key_file);
-	free(sc->key_data);
-	free(sc->server_name);
+	http_tls_clear(&sc->tls);
 	free(sc);
 }
 
@@ -441,8 +427,7 @@ static bool call_send(struct sonar_call *call, const char *path_query)
 	} else {
 		o.bearer_token = sc->token;
 	}
-	o.tls = (struct http_tls){sc->ca_file, sc->ca_data, sc->cert_file, sc->cert_data,
-				  sc->key_file, sc->key_data, sc->insecure, sc->server_name};
+	o.tls = sc->tls;
 	o.timeout_ms = sc->timeout_ms;
 	o.on_done = on_http_done;
 	o.ud = call;

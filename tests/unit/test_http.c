@@ -364,6 +364,27 @@ static void test_connection_refused_names_error(void **state)
 	result_clear(&res);
 }
 
+/* A client keeps its own copy of the TLS settings: equal strings, not the same memory. */
+static void test_tls_copy_owns_its_strings(void **state)
+{
+	(void)state;
+	char ca[] = "/etc/ca.pem", name[] = "api.internal";
+	struct http_tls src = {.ca_file = ca, .key_data = "KEY", .insecure = true,
+			       .server_name = name};
+	struct http_tls dst;
+	http_tls_copy(&dst, &src);
+	ca[0] = name[0] = 'X'; /* the configuration goes away */
+	assert_string_equal(dst.ca_file, "/etc/ca.pem");
+	assert_string_equal(dst.server_name, "api.internal");
+	assert_string_equal(dst.key_data, "KEY");
+	assert_ptr_not_equal(dst.key_data, src.key_data);
+	assert_null(dst.cert_file);
+	assert_true(dst.insecure);
+	http_tls_clear(&dst);
+	assert_null(dst.ca_file);
+	assert_false(dst.insecure);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -377,6 +398,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cancel_runs_no_callback, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_server_name_redirects_connection, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_connection_refused_names_error, setup, teardown),
+		cmocka_unit_test(test_tls_copy_owns_its_strings),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
