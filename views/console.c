@@ -333,10 +333,17 @@ static void console_draw_header(struct console *c, struct view *top)
 	chrome_draw_header(c->header, &h);
 	/* a retry countdown and a stale age are the only things that tick, and only while
 	 * they last; an age past ten minutes shows minutes, so once a minute will do */
-	bool stale_slow = h.stale && h.conn != CHROME_CONN_RETRYING && h.stale_s >= 600;
-	if ((h.conn == CHROME_CONN_RETRYING || h.stale) && !c->countdown_timer)
-		c->countdown_timer = loop_timer_add(c->loop, stale_slow ? 60000 : 1000, false,
-						    console_countdown_due, c);
+	if (h.conn != CHROME_CONN_RETRYING && !h.stale)
+		return;
+	long ms = h.conn != CHROME_CONN_RETRYING && h.stale_s >= 600 ? 60000 : 1000;
+	if (c->countdown_timer && c->countdown_ms > ms) { /* a retry began: tick faster */
+		loop_timer_cancel(c->loop, c->countdown_timer);
+		c->countdown_timer = 0;
+	}
+	if (!c->countdown_timer) {
+		c->countdown_timer = loop_timer_add(c->loop, ms, false, console_countdown_due, c);
+		c->countdown_ms = ms;
+	}
 }
 
 /* Where a hint goes in the footer: 80 columns hold five or six, so the keys a newcomer

@@ -71,6 +71,7 @@ struct console {
 
 	unsigned dirty;                 /* enum view_change bits for the next frame */
 	long long countdown_timer;      /* header retry countdown; 0 when none */
+	long countdown_ms;              /* its period: 1 s, or 1 min for a stale age past 10 min */
 	struct argocd_client *argocd;   /* made by console_argocd on first use */
 	struct argocd_config argocd_cfg;
 	char *argocd_user;              /* the Argo CD account, for the audit log */

@@ -93,11 +93,16 @@ static void set_note(struct timeline_view *tv, const struct timeline_list *l, co
 				     l->corrupt_first);
 }
 
-/* Reads what was appended since the last read (all of it after tl_reload reset the
- * cursor): a new entry costs its own line, not the whole file again. */
-static void tl_read_more(struct timeline_view *tv)
+/* Reads the timeline into the store: all of it when from_start (on open, and on resume
+ * since ages moved), else only what was appended since the last read, so a new entry
+ * costs its own line and not the whole file again. */
+static void tl_read(struct timeline_view *tv, bool from_start)
 {
 	tv->grew = false;
+	if (from_start) {
+		tv->stale = false;
+		tv->cursor = (struct timeline_cursor){0};
+	}
 	char err[512] = "";
 	const char *path = console_timeline_path(err, sizeof err);
 	struct timeline_list l = {0};
@@ -105,39 +110,23 @@ static void tl_read_more(struct timeline_view *tv)
 	if (!path || timeline_read_more(path, &tv->cursor, NULL, &l, &restarted, err,
 					sizeof err) < 0) {
 		set_note(tv, &l, err);
+		if (from_start)
+			store_sync(tv->store, entries_table(&l, 0));
 		return;
 	}
-	if (restarted || l.corrupt)
+	bool whole = from_start || restarted;   /* restarted: the file was replaced */
+	if (whole || l.corrupt)
 		set_note(tv, &l, NULL);
-	if (restarted)
+	if (whole)
 		tv->next_id = 0;
 	struct table *t = entries_table(&l, tv->next_id);
 	tv->next_id += l.n;
-	if (restarted) {
+	if (whole) {
 		store_sync(tv->store, t);
 	} else {
 		store_apply_event(tv->store, STORE_EVENT_ADDED, t);
 		table_free(t);
 	}
-	timeline_list_free(&l);
-}
-
-static void tl_reload(struct timeline_view *tv)
-{
-	tv->stale = false;
-	tv->cursor = (struct timeline_cursor){0};
-	tv->next_id = 0;
-	char err[512] = "";
-	const char *path = console_timeline_path(err, sizeof err);
-	struct timeline_list l = {0};
-	bool restarted;
-	if (!path || timeline_read_more(path, &tv->cursor, NULL, &l, &restarted, err,
-					sizeof err) < 0)
-		set_note(tv, &l, err);
-	else
-		set_note(tv, &l, NULL);
-	tv->next_id = l.n;
-	store_sync(tv->store, entries_table(&l, 0));
 	timeline_list_free(&l);
 }
 
@@ -160,7 +149,7 @@ static bool tl_open(struct view *v, const struct view_args *a, char *err, size_t
 	rowview_add_store(tv->rows, tv->store);
 	rowview_set_sort(tv->rows, TL_TIME, true); /* newest first */
 	tv->table = table_widget_new();
-	tl_reload(tv);
+	tl_read(tv, true);
 	if (a->text && *a->text)
 		rowview_set_filter(tv->rows, a->text, NULL, 0);
 	console_timeline_listen(on_new_entry, tv);
@@ -222,9 +211,9 @@ static void tl_draw(struct view *v, WINDOW *win, bool full)
 {
 	struct timeline_view *tv = v->priv;
 	if (tv->stale)
-		tl_reload(tv);
+		tl_read(tv, true);
 	else if (tv->grew)
-		tl_read_more(tv);
+		tl_read(tv, false);
 	rowview_update(tv->rows);
 	table_widget_set_empty_text(tv->table, tv->note ? tv->note
 					       : *rowview_filter(tv->rows) ? "Nothing matches the filter"
